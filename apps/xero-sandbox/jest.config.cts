@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'xero-sandbox',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../coverage/apps/xero-sandbox',
+};
