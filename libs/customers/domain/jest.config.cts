@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'customers-domain',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/customers/domain',
+};

@@ -1,0 +1,6 @@
+export * from './lib/customer.types';
+export * from './lib/customer';
+export * from './lib/domain-error';
+export * from './lib/field-limits';
+export * from './lib/xero-contact.mapper';
+export * from './lib/xero-link';

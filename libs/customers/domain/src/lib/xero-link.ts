@@ -1,0 +1,124 @@
+import { MappedField } from './customer.types';
+
+/** The Xero icon: not linked, red (pending), blue (synced), or failed with Xero's reason. */
+export type XeroStatus = 'not_linked' | 'pending' | 'synced' | 'failed';
+export const XERO_STATUSES: readonly XeroStatus[] = ['not_linked', 'pending', 'synced', 'failed'];
+
+export type SyncErrorKind = 'validation' | 'auth' | 'not_connected' | 'rate_limited' | 'unavailable';
+
+export interface SyncError {
+  kind: SyncErrorKind;
+  message: string;
+  version: number;
+  at: string;
+}
+
+export interface PushAttempt {
+  at: string;
+  version: number;
+  fields: string[];
+  outcome: 'succeeded' | 'failed' | 'retrying';
+  error?: string;
+}
+
+export interface DriftedField {
+  pos: unknown;
+  xero: unknown;
+}
+
+/** Everything the POS knows about one customer's Xero side. */
+export interface XeroLink {
+  status: XeroStatus;
+  contactId?: string;
+  /** Fields changed since Xero last confirmed a push. */
+  pendingFields: MappedField[];
+  /** The newest customer version a result (success or failure) has been applied for. */
+  resultVersion?: number;
+  /** The newest customer version Xero holds. */
+  syncedVersion?: number;
+  lastError?: SyncError;
+  drift?: Record<string, DriftedField>;
+  history: PushAttempt[];
+}
+
+export const HISTORY_LIMIT = 20;
+
+export function newXeroLink(): XeroLink {
+  return { status: 'not_linked', pendingFields: [], history: [] };
+}
+
+/**
+ * A change the sync must push. Linked customers (and any customer on a full push, which creates
+ * the contact) turn pending; an unlinked customer edited in the POS stays not linked.
+ */
+export function onChangeRequested(link: XeroLink, fields: readonly MappedField[], fullPush: boolean): XeroLink {
+  if (!link.contactId && !fullPush && link.status === 'not_linked') return link;
+  const pending = new Set<MappedField>([...link.pendingFields, ...fields]);
+  return { ...link, status: 'pending', pendingFields: [...pending] };
+}
+
+function remember(link: XeroLink, attempt: PushAttempt): PushAttempt[] {
+  return [attempt, ...link.history].slice(0, HISTORY_LIMIT);
+}
+
+/**
+ * Xero accepted version `version`. Results may arrive late or out of order: a result older than
+ * one already applied only joins the history, and the customer turns synced only when the pushed
+ * version is the current one.
+ */
+export function onSyncSucceeded(
+  link: XeroLink,
+  r: { version: number; contactId: string; pushedFields: string[]; at: string },
+  currentVersion: number,
+): XeroLink {
+  const history = remember(link, { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' });
+  const contactId = link.contactId ?? r.contactId;
+  if (link.resultVersion !== undefined && r.version < link.resultVersion) return { ...link, contactId, history };
+  const upToDate = r.version >= currentVersion;
+  return {
+    ...link,
+    contactId: r.contactId,
+    history,
+    resultVersion: r.version,
+    syncedVersion: Math.max(link.syncedVersion ?? 0, r.version),
+    status: upToDate ? 'synced' : 'pending',
+    pendingFields: upToDate ? [] : link.pendingFields,
+    lastError: upToDate ? undefined : link.lastError,
+    drift: upToDate ? undefined : link.drift,
+  };
+}
+
+/** Xero refused (or could not take) version `version`. A push that will be retried stays pending. */
+export function onSyncFailed(
+  link: XeroLink,
+  r: { version: number; kind: SyncErrorKind; message: string; retrying: boolean; at: string },
+  currentVersion: number,
+): XeroLink {
+  const history = remember(link, {
+    at: r.at,
+    version: r.version,
+    fields: [],
+    outcome: r.retrying ? 'retrying' : 'failed',
+    error: r.message,
+  });
+  if (link.resultVersion !== undefined && r.version < link.resultVersion) return { ...link, history };
+  const lastError: SyncError = { kind: r.kind, message: r.message, version: r.version, at: r.at };
+  const current = r.version >= currentVersion;
+  return {
+    ...link,
+    history,
+    resultVersion: r.version,
+    lastError,
+    status: current && !r.retrying ? 'failed' : 'pending',
+  };
+}
+
+/** Someone edited the contact in Xero; the POS keeps its values and warns they will be overwritten. */
+export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedField>): XeroLink {
+  return { ...link, drift: { ...link.drift, ...fields } };
+}
+
+/** Push now is allowed for a customer that has something Xero does not have yet. */
+export function canPushNow(link: XeroLink): boolean {
+  return link.status === 'pending' || link.status === 'failed';
+}

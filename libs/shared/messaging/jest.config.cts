@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'messaging',
+  preset: '../../../jest.preset.js',
+  rootDir: '.',
+  coverageDirectory: '../../../coverage/libs/shared/messaging',
+};

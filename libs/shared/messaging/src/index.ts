@@ -1,0 +1,2 @@
+export * from './lib/amqp-client';
+export * from './lib/event-consumer';

@@ -1,0 +1,2 @@
+export * from './lib/event-definition';
+export * from './lib/events';

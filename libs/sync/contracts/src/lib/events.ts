@@ -1,0 +1,139 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { EventEnvelope, defineEvent } from './event-definition';
+
+export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked'] as const;
+export type ChangeReason = (typeof CHANGE_REASONS)[number];
+
+/** A change that asks for every mapped field to be pushed (creating the contact when unlinked). */
+export const FULL_PUSH_REASONS: readonly ChangeReason[] = ['on_account_sale', 'manual_push'];
+
+class AddressSnapshot {
+  @IsOptional() @IsString() line1?: string;
+  @IsOptional() @IsString() line2?: string;
+  @IsOptional() @IsString() suburb?: string;
+  @IsOptional() @IsString() city?: string;
+  @IsOptional() @IsString() postcode?: string;
+  @IsOptional() @IsString() state?: string;
+  @IsOptional() @IsString() country?: string;
+}
+
+/** The mapped customer fields as the event carries them (DESIGN §5). */
+export class CustomerSnapshotDto {
+  @IsString() @IsNotEmpty() id!: string;
+  @IsOptional() @IsString() customerCode?: string;
+  @IsOptional() @IsString() firstName?: string;
+  @IsOptional() @IsString() lastName?: string;
+  @IsOptional() @IsString() companyName?: string;
+  @IsOptional() @IsString() email?: string;
+  @IsOptional() @IsString() phone?: string;
+  @IsOptional() @IsString() mobile?: string;
+  @IsOptional() @IsString() fax?: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) physicalAddress?: AddressSnapshot;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) postalAddress?: AddressSnapshot;
+  @IsOptional() @IsString() taxNumber?: string;
+}
+
+export class CustomerChangedV1 extends EventEnvelope {
+  @IsString() @IsNotEmpty() customerId!: string;
+  @IsInt() @Min(1) customerVersion!: number;
+  @IsIn(CHANGE_REASONS) reason!: ChangeReason;
+  @IsArray() @IsString({ each: true }) changedFields!: string[];
+  @ValidateNested() @Type(() => CustomerSnapshotDto) snapshot!: CustomerSnapshotDto;
+  @IsOptional() @IsString() xeroContactId?: string;
+}
+export const CustomerChanged = defineEvent('customer.changed', 1, CustomerChangedV1);
+
+export class CustomerSyncSucceededV1 extends EventEnvelope {
+  @IsString() @IsNotEmpty() customerId!: string;
+  @IsInt() @Min(1) customerVersion!: number;
+  @IsString() @IsNotEmpty() xeroContactId!: string;
+  @IsArray() @IsString({ each: true }) pushedFields!: string[];
+}
+export const CustomerSyncSucceeded = defineEvent('customer.sync-succeeded', 1, CustomerSyncSucceededV1);
+
+export const SYNC_ERROR_KINDS = ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
+class SyncErrorDto {
+  @IsIn(SYNC_ERROR_KINDS) kind!: (typeof SYNC_ERROR_KINDS)[number];
+  @IsString() message!: string;
+}
+export class CustomerSyncFailedV1 extends EventEnvelope {
+  @IsString() @IsNotEmpty() customerId!: string;
+  @IsInt() @Min(1) customerVersion!: number;
+  @ValidateNested() @Type(() => SyncErrorDto) error!: SyncErrorDto;
+  @IsBoolean() retrying!: boolean;
+}
+export const CustomerSyncFailed = defineEvent('customer.sync-failed', 1, CustomerSyncFailedV1);
+
+export class CustomerXeroDriftedV1 extends EventEnvelope {
+  @IsString() @IsNotEmpty() customerId!: string;
+  @IsString() @IsNotEmpty() xeroContactId!: string;
+  /** `{fieldName: {pos, xero}}` */
+  @IsObject() fields!: Record<string, { pos: unknown; xero: unknown }>;
+}
+export const CustomerXeroDrifted = defineEvent('customer.xero-drifted', 1, CustomerXeroDriftedV1);
+
+export const CONNECTION_STATUSES = ['connected', 'disconnected', 'expired'] as const;
+export class XeroConnectionChangedV1 extends EventEnvelope {
+  @IsIn(CONNECTION_STATUSES) status!: (typeof CONNECTION_STATUSES)[number];
+  @IsOptional() @IsString() tenantId?: string;
+  @IsOptional() @IsString() organisationName?: string;
+  @IsOptional() @IsString() shortCode?: string;
+}
+export const XeroConnectionChanged = defineEvent('xero.connection-changed', 1, XeroConnectionChangedV1);
+
+export const MATCH_BY = ['name_and_email', 'email', 'account_number'] as const;
+export class XeroImportRequestedV1 extends EventEnvelope {
+  @IsUUID() importId!: string;
+  @IsBoolean() dryRun!: boolean;
+  @IsArray() @IsIn(MATCH_BY, { each: true }) matchBy!: (typeof MATCH_BY)[number][];
+}
+export const XeroImportRequested = defineEvent('xero.import-requested', 1, XeroImportRequestedV1);
+
+export const DESIGNATIONS = ['customer', 'general', 'customer_and_supplier'] as const;
+export class ImportedContactDto {
+  @IsString() @IsNotEmpty() xeroContactId!: string;
+  @IsIn(DESIGNATIONS) designation!: (typeof DESIGNATIONS)[number];
+  /** The contact read as POS customer fields (fromXeroContact). */
+  @IsObject() fields!: Record<string, unknown>;
+  @IsOptional() @IsString() contactNumber?: string;
+}
+export class XeroContactsPageV1 extends EventEnvelope {
+  @IsUUID() importId!: string;
+  @IsInt() @Min(1) page!: number;
+  @IsInt() @Min(0) pageCount!: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ImportedContactDto) contacts!: ImportedContactDto[];
+}
+export const XeroContactsPage = defineEvent('xero.contacts-page', 1, XeroContactsPageV1);
+
+export class XeroImportFinishedV1 extends EventEnvelope {
+  @IsUUID() importId!: string;
+  @IsIn(['completed', 'failed']) status!: 'completed' | 'failed';
+  @IsInt() @Min(0) pages!: number;
+  @IsOptional() @IsString() error?: string;
+}
+export const XeroImportFinished = defineEvent('xero.import-finished', 1, XeroImportFinishedV1);
+
+/** Every event definition, for topology and documentation. */
+export const ALL_EVENTS = [
+  CustomerChanged,
+  CustomerSyncSucceeded,
+  CustomerSyncFailed,
+  CustomerXeroDrifted,
+  XeroConnectionChanged,
+  XeroImportRequested,
+  XeroContactsPage,
+  XeroImportFinished,
+] as const;
