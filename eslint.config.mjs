@@ -35,12 +35,20 @@ export default [
               onlyDependOnLibsWithTags: ['type:contracts'],
             },
             {
+              sourceTag: 'type:platform',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging'],
+            },
+            {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging'],
             },
             {
-              sourceTag: 'type:app',
+              sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging', 'type:platform', 'type:testing'],
             },
           ],
         },

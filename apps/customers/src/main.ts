@@ -1,21 +1,18 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { createCustomersApp } from './app/create-app';
+import { CustomersConfig, loadCustomersConfig } from './config/customers.config';
 
 async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+  let config: CustomersConfig;
+  try {
+    config = loadCustomersConfig(process.env);
+  } catch (err) {
+    console.error(`customers: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const app = await createCustomersApp(config);
+  await app.listen(config.CUSTOMERS_PORT, process.env['CUSTOMERS_HOST'] ?? '0.0.0.0');
+  Logger.log(`customers listening on ${await app.getUrl()} (API under /api, docs at /docs)`, 'Bootstrap');
 }
 
-bootstrap();
+void bootstrap();

@@ -1,21 +1,18 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { createXeroSyncApp } from './app/create-app';
+import { XeroSyncConfig, loadXeroSyncConfig } from './config/xero-sync.config';
 
 async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+  let config: XeroSyncConfig;
+  try {
+    config = loadXeroSyncConfig(process.env);
+  } catch (err) {
+    console.error(`xero-sync: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const app = await createXeroSyncApp(config);
+  await app.listen(config.XERO_SYNC_PORT, process.env['XERO_SYNC_HOST'] ?? '0.0.0.0');
+  Logger.log(`xero-sync listening on ${await app.getUrl()}`, 'Bootstrap');
 }
 
-bootstrap();
+void bootstrap();

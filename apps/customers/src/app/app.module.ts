@@ -1,4 +1,72 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AmqpClient } from '@pos/messaging';
+import { ApiKeyGuard } from '../auth/auth.guards';
+import { HttpErrorFilter } from '../common/http-errors';
+import { ConfigModule } from '../config/config.module';
+import { CustomersConfig } from '../config/customers.config';
+import { CustomerRepository } from '../customers/customer.repository';
+import { CustomersController } from '../customers/customers.controller';
+import { CustomersService } from '../customers/customers.service';
+import { CUSTOMERS, CustomerSchema } from '../customers/schemas/customer.schema';
+import { MetricsService } from '../metrics/metrics.service';
+import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
+import { RetailersController } from '../retailers/retailers.controller';
+import { RetailersService } from '../retailers/retailers.service';
+import { XeroStatusConsumer } from '../xero-status/xero-status.consumer';
+import { HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 
 @Module({})
-export class AppModule {}
+export class AppModule implements NestModule {
+  static forRoot(config: CustomersConfig): DynamicModule {
+    const logger = createLogger(config.LOG_LEVEL, 'customers');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MongooseModule.forRoot(config.MONGODB_URI, {
+          dbName: config.CUSTOMERS_DB_NAME,
+          serverSelectionTimeoutMS: 5000,
+          autoIndex: true,
+        }),
+        MongooseModule.forFeature([
+          { name: CUSTOMERS, schema: CustomerSchema },
+          { name: RETAILERS, schema: RetailerSchema },
+        ]),
+      ],
+      controllers: [RetailersController, CustomersController, HealthController, MetricsController],
+      providers: [
+        {
+          provide: AmqpClient,
+          useFactory: () => {
+            const client = new AmqpClient({
+              url: config.AMQP_URL,
+              connectionName: 'customers',
+              logger: messagingLogger(logger),
+            });
+            // Writes must keep working while the broker is away: they wait in the outbox.
+            client.startInBackground();
+            return client;
+          },
+        },
+        { provide: 'LOGGER', useValue: logger },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        RetailersService,
+        CustomerRepository,
+        CustomersService,
+        MetricsService,
+        { provide: METRICS_REGISTRY, useFactory: (m: MetricsService) => m.registry, inject: [MetricsService] },
+        OutboxRelay,
+        XeroStatusConsumer,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*splat}');
+  }
+}

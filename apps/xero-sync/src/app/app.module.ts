@@ -1,4 +1,46 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AmqpClient } from '@pos/messaging';
+import { HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { XERO_SYNC_CONFIG } from '../config/config.tokens';
+import { XeroSyncConfig } from '../config/xero-sync.config';
+import { CustomerChangedConsumer } from '../ledger/customer-changed.consumer';
+import { LEDGER, LedgerSchema } from '../ledger/ledger.schema';
+import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 
 @Module({})
-export class AppModule {}
+export class AppModule {
+  static forRoot(config: XeroSyncConfig): DynamicModule {
+    const logger = createLogger(config.LOG_LEVEL, 'xero-sync');
+    return {
+      module: AppModule,
+      imports: [
+        MongooseModule.forRoot(config.MONGODB_URI, { dbName: config.XERO_SYNC_DB_NAME, serverSelectionTimeoutMS: 5000 }),
+        MongooseModule.forFeature([{ name: LEDGER, schema: LedgerSchema }]),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: XERO_SYNC_CONFIG, useValue: config },
+        {
+          provide: AmqpClient,
+          useFactory: async () => {
+            const client = new AmqpClient({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) });
+            client.startInBackground();
+            return client;
+          },
+        },
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => {
+            const registry = new Registry();
+            collectDefaultMetrics({ register: registry });
+            return registry;
+          },
+        },
+        SyncLedgerRepository,
+        CustomerChangedConsumer,
+      ],
+    };
+  }
+}

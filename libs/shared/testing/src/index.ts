@@ -1,1 +1,2 @@
+export * from './lib/service-process';
 export * from './lib/test-infra';

@@ -1,0 +1,53 @@
+import { loadConfig } from '@pos/service-kit';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** The customers service's configuration (DESIGN §7), validated at start-up. */
+export class CustomersConfig {
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URL' })
+  MONGODB_URI!: string;
+
+  /** Database name inside MONGODB_URI's server; each service has its own. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'CUSTOMERS_DB_NAME must be 1-63 letters, digits, _ or -' })
+  CUSTOMERS_DB_NAME = 'pos_customers';
+
+  @Matches(/^amqps?:\/\//, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
+  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'CUSTOMERS_PORT must be a whole number' })
+  @Min(0)
+  @Max(65535)
+  CUSTOMERS_PORT = 3000;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters' })
+  ADMIN_TOKEN?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'OAUTH_STATE_SECRET must be at least 16 characters' })
+  OAUTH_STATE_SECRET?: string;
+
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** How often the outbox relay looks for unpublished events when idle. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
+  @IsInt({ message: 'OUTBOX_POLL_MS must be a whole number' })
+  @Min(10)
+  OUTBOX_POLL_MS = 500;
+
+  /** Queue names are prefixed with this, so several systems (or test suites) can share a broker. */
+  @IsOptional() @Matches(/^[a-z0-9_.-]*$/, { message: 'QUEUE_PREFIX may hold only a-z, 0-9, _ . -' })
+  QUEUE_PREFIX = '';
+}
+
+/** Reads and checks the configuration; the error names every bad variable. */
+export function loadCustomersConfig(env: Record<string, string | undefined>): CustomersConfig {
+  const config = loadConfig(CustomersConfig, env);
+  if (config.NODE_ENV === 'production' && !config.OAUTH_STATE_SECRET) {
+    throw new Error('Invalid configuration:\n  OAUTH_STATE_SECRET: required in production');
+  }
+  return config;
+}

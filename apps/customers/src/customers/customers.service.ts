@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CustomerFields,
+  CustomerPatch,
+  DomainError,
+  MAPPED_FIELDS,
+  MappedField,
+  XeroStatus,
+  applyPatch,
+  changedMappedFields,
+  displayName,
+  newXeroLink,
+  normaliseFields,
+  normaliseForSearch,
+  onChangeRequested,
+  searchKeys,
+  searchPrefixes,
+  toSnapshot,
+  validateCustomer,
+} from '@pos/customers-domain';
+import { ChangeReason, CustomerChanged, buildEvent } from '@pos/sync-contracts';
+import { randomUUID } from 'node:crypto';
+import { RequestContext } from '@pos/service-kit';
+import { CustomerRepository, CustomerWrite } from './customer.repository';
+import { CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';
+
+const MAX_WRITE_ATTEMPTS = 10;
+
+/** What a mutation wants to write, worked out from the document as read. */
+type Mutation = CustomerWrite | 'unchanged';
+
+function validated(fields: CustomerFields): CustomerFields {
+  const r = validateCustomer(fields);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+function derived(id: string, fields: CustomerFields) {
+  const code = normaliseForSearch(fields.customerCode);
+  return {
+    searchKeys: searchKeys(fields),
+    sortName: `${normaliseForSearch(displayName(fields))}\u0000${id}`,
+    codeKey: code ? code : `~${id}`,
+  };
+}
+
+/** The `customer.changed.v1` outbox entry for a customer at `version` with `fields`. */
+export function changeEvent(
+  doc: Pick<CustomerDoc, '_id' | 'retailerId' | 'xero'>,
+  version: number,
+  fields: CustomerFields,
+  reason: ChangeReason,
+  changedFields: readonly MappedField[],
+): OutboxEntry {
+  const body = buildEvent(CustomerChanged, doc.retailerId, {
+    customerId: doc._id,
+    customerVersion: version,
+    reason,
+    changedFields: [...changedFields],
+    snapshot: toSnapshot(doc._id, fields),
+    ...(doc.xero.contactId ? { xeroContactId: doc.xero.contactId } : {}),
+  });
+  return {
+    eventId: body.eventId,
+    routingKey: CustomerChanged.routingKey,
+    body: body as unknown as Record<string, unknown>,
+    correlationId: RequestContext.correlationId(),
+    createdAt: new Date(),
+  };
+}
+
+@Injectable()
+export class CustomersService {
+  constructor(private readonly repo: CustomerRepository) {}
+
+  async create(retailerId: string, input: CustomerFields): Promise<CustomerDoc> {
+    const fields = validated(normaliseFields(input));
+    const id = randomUUID();
+    const xero = { ...newXeroLink() };
+    const changed = MAPPED_FIELDS.filter((f) => fields[f] !== undefined);
+    const skeleton = { _id: id, retailerId, xero };
+    return this.repo.insert({
+      ...skeleton,
+      version: 1,
+      rev: 1,
+      fields,
+      ...derived(id, fields),
+      outbox: [changeEvent(skeleton, 1, fields, 'created', changed)],
+      outboxSeq: 1,
+      outboxAt: new Date(),
+      relayLock: null,
+      sales: [],
+      onAccountTotal: 0,
+      deletedAt: null,
+    });
+  }
+
+  async get(retailerId: string, id: string): Promise<CustomerDoc> {
+    const doc = await this.repo.find(retailerId, id);
+    if (!doc) throw notFound(id);
+    return doc;
+  }
+
+  search(retailerId: string, q: { q?: string; xeroStatus?: XeroStatus; page: number; pageSize: number }) {
+    const prefixes = q.q?.trim() ? searchPrefixes(q.q) : undefined;
+    return this.repo.search(retailerId, { prefixes, xeroStatus: q.xeroStatus, page: q.page, pageSize: q.pageSize });
+  }
+
+  /**
+   * Applies a partial update. Only a change to a mapped field asks for a push (of those fields);
+   * a note-only edit bumps the version and publishes nothing; an edit that changes nothing writes nothing.
+   */
+  update(retailerId: string, id: string, patch: CustomerPatch, ifMatch?: number): Promise<CustomerDoc> {
+    return this.mutate(retailerId, id, (doc) => {
+      if (ifMatch !== undefined && ifMatch !== doc.version) {
+        throw new DomainError('CUSTOMER.VERSION_MISMATCH', `customer is at version ${doc.version}, not ${ifMatch}`, {
+          currentVersion: doc.version,
+        });
+      }
+      const fields = validated(applyPatch(doc.fields, patch));
+      const changed = changedMappedFields(doc.fields, fields);
+      if (!changed.length && (fields.note ?? '') === (doc.fields.note ?? '')) return 'unchanged';
+      const version = doc.version + 1;
+      const set: CustomerWrite['set'] = { version, fields, ...derived(id, fields) };
+      if (!changed.length) return { set };
+      const xero = onChangeRequested(doc.xero, changed, false);
+      set.xero = { ...xero, requiredVersion: version };
+      return { set, event: changeEvent(doc, version, fields, 'updated', changed) };
+    });
+  }
+
+  async remove(retailerId: string, id: string): Promise<void> {
+    await this.mutate(retailerId, id, () => ({ set: { deletedAt: new Date(), codeKey: `~deleted~${id}` } }));
+  }
+
+  /** Records a sale on account and asks for a full push (creating the Xero contact when unlinked). */
+  async recordOnAccountSale(retailerId: string, id: string, amount: number, reference: string): Promise<OnAccountSale> {
+    const sale: OnAccountSale = { id: randomUUID(), amount, reference, at: new Date() };
+    await this.mutate(retailerId, id, (doc) => this.fullPush(doc, 'on_account_sale', sale));
+    return sale;
+  }
+
+  /** "Click the red icon": push the whole customer now. */
+  requestPush(retailerId: string, id: string): Promise<CustomerDoc> {
+    return this.mutate(retailerId, id, (doc) => this.fullPush(doc, 'manual_push'));
+  }
+
+  private fullPush(doc: CustomerDoc, reason: ChangeReason, sale?: OnAccountSale): CustomerWrite {
+    const xero = onChangeRequested(doc.xero, MAPPED_FIELDS, true);
+    return {
+      set: { xero: { ...xero, requiredVersion: doc.version } },
+      event: changeEvent(doc, doc.version, doc.fields, reason, MAPPED_FIELDS),
+      sale,
+    };
+  }
+
+  /**
+   * Read, decide, compare-and-set; on a concurrent write, read again and decide again. This keeps
+   * every rule applied to the latest state without multi-document transactions.
+   */
+  async mutate(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const doc = await this.repo.find(retailerId, id);
+      if (!doc) throw notFound(id);
+      const m = decide(doc);
+      if (m === 'unchanged') return doc;
+      const written = await this.repo.write(doc, m);
+      if (written) return written;
+    }
+    throw new Error(`customer ${id} kept changing under ${MAX_WRITE_ATTEMPTS} concurrent writes; try again`);
+  }
+}
+
+function notFound(id: string): DomainError {
+  return new DomainError('CUSTOMER.NOT_FOUND', `no customer ${id}`);
+}

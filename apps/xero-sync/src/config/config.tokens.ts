@@ -1,0 +1,1 @@
+export const XERO_SYNC_CONFIG = Symbol('XERO_SYNC_CONFIG');

@@ -1,0 +1,5 @@
+export * from './lib/config';
+export * from './lib/health.controller';
+export * from './lib/logger';
+export * from './lib/metrics.controller';
+export * from './lib/request-context';
