@@ -22,6 +22,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
+  testTimeout: 30_000,
   // Infrastructure (database, broker) is resolved once per run; see libs/shared/testing.
   globalSetup: require.resolve('./libs/shared/testing/src/global-setup.js'),
   globalTeardown: require.resolve('./libs/shared/testing/src/global-teardown.js'),

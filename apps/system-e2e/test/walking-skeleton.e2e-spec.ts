@@ -16,7 +16,7 @@ describe('walking skeleton: a customer created over HTTP reaches xero-sync', () 
   let syncConn: mongoose.Connection;
 
   beforeAll(async () => {
-    const common = { MONGODB_URI: infra.mongoUri, AMQP_URL: infra.amqpUrl, QUEUE_PREFIX: queuePrefix };
+    const common = { MONGODB_URI: infra.mongoUri, AMQP_URL: infra.amqpUrl, QUEUE_PREFIX: queuePrefix, QUEUE_EXPIRES_MS: '60000' };
     [customers, sync] = await Promise.all([
       freePort().then((port) =>
         startService(

@@ -36,6 +36,13 @@ export class XeroSyncConfig {
 
   @IsOptional() @Matches(/^[a-z0-9_.-]*$/, { message: 'QUEUE_PREFIX may hold only a-z, 0-9, _ . -' })
   QUEUE_PREFIX = '';
+
+  /** When set, the broker deletes this service's queues after they are unused this long (tests only). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
+  @Min(1000)
+  QUEUE_EXPIRES_MS?: number;
 }
 
 const REQUIRED_IN_PRODUCTION = ['XERO_WEBHOOK_KEY', 'OAUTH_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;

@@ -25,6 +25,7 @@ export class CustomerChangedConsumer implements OnApplicationBootstrap {
     await consumeEvents(this.amqp, {
       queue: `${this.config.QUEUE_PREFIX}xero-sync.customer-changed`,
       routingKeys: [CustomerChanged.routingKey],
+      expiresMs: this.config.QUEUE_EXPIRES_MS,
       handler: (m) => RequestContext.run(m.correlationId, () => this.handle(m)),
     });
   }

@@ -10,6 +10,8 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
+// The launcher is shared with `npm start`, which is why it lives in tools/ rather than in this library.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 const infra = require('../../../../tools/infra');
 
 function dockerAnswers() {

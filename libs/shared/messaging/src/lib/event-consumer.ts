@@ -29,6 +29,8 @@ export interface ConsumerOptions {
   maxAttempts?: number;
   /** Wait before a failed message comes back. */
   retryDelayMs?: number;
+  /** Lets the broker delete the queues after this long unused (tests and throwaway environments). */
+  expiresMs?: number;
 }
 
 /** Queue names that go with a consumer queue. */
@@ -52,14 +54,15 @@ export async function consumeEvents(client: AmqpClient, opts: ConsumerOptions): 
     const ch = await conn.createChannel();
     ch.on('error', (err: Error) => client.logger.warn('consumer channel error', { queue: names.main, error: err.message }));
     await ch.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-    await ch.assertQueue(names.dead, { durable: true });
+    const expires = opts.expiresMs ? { 'x-expires': opts.expiresMs } : {};
+    await ch.assertQueue(names.dead, { durable: true, arguments: { ...expires } });
     await ch.assertQueue(names.retry, {
       durable: true,
-      arguments: { 'x-message-ttl': retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.main },
+      arguments: { ...expires, 'x-message-ttl': retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.main },
     });
     await ch.assertQueue(names.main, {
       durable: true,
-      arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.retry },
+      arguments: { ...expires, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.retry },
     });
     for (const key of opts.routingKeys) await ch.bindQueue(names.main, EVENTS_EXCHANGE, key);
     await ch.prefetch(opts.prefetch ?? 10);

@@ -1,0 +1,160 @@
+import { CustomerChanged, CustomerChangedV1, EVENTS_EXCHANGE, buildEvent, parseEvent } from '@pos/sync-contracts';
+import { eventually, testInfra, uniqueName } from '@pos/testing';
+import * as amqp from 'amqplib';
+import { AmqpClient } from './amqp-client';
+import { InboundMessage, PermanentFailure, consumeEvents, queueNames } from './event-consumer';
+
+/** Against the real broker: publish with confirms, consume with manual acks, retry, dead-letter. */
+describe('messaging over a real broker', () => {
+  const { amqpUrl } = testInfra();
+  let client: AmqpClient;
+  let probe: amqp.ChannelModel;
+
+  beforeAll(async () => {
+    client = new AmqpClient({ url: amqpUrl, connectionName: 'messaging-spec' });
+    await client.start();
+    probe = await amqp.connect(amqpUrl);
+  });
+  afterAll(async () => {
+    await client.close();
+    await probe.close();
+  });
+
+  const changed = (retailerId: string) =>
+    buildEvent(CustomerChanged, retailerId, {
+      customerId: 'c-1',
+      customerVersion: 1,
+      reason: 'created',
+      changedFields: ['firstName'],
+      snapshot: { id: 'c-1', firstName: 'Ada' },
+    });
+
+  async function deadLetters(queue: string): Promise<amqp.GetMessage[]> {
+    const ch = await probe.createChannel();
+    const out: amqp.GetMessage[] = [];
+    for (;;) {
+      const m = await ch.get(queueNames(queue).dead, { noAck: true });
+      if (!m) break;
+      out.push(m);
+    }
+    await ch.close();
+    return out;
+  }
+
+  it("delivers the producer's event through the consumer's validation (contract)", async () => {
+    const queue = uniqueName('spec.contract');
+    const retailerId = uniqueName('retailer');
+    const got: CustomerChangedV1[] = [];
+    await consumeEvents(client, {
+      expiresMs: 60_000,
+      queue,
+      routingKeys: [CustomerChanged.routingKey],
+      handler: async (m) => {
+        const e = parseEvent(CustomerChanged, m.body);
+        if (e.retailerId === retailerId) got.push(e);
+      },
+    });
+    const event = changed(retailerId);
+    await client.publish(CustomerChanged.routingKey, event, { messageId: event.eventId, correlationId: 'corr-1' });
+    await eventually(() => got.length === 1, { what: 'the event' });
+    expect(got[0]).toMatchObject({ eventId: event.eventId, snapshot: { id: 'c-1', firstName: 'Ada' } });
+  });
+
+  it('sets messageId, persistence, content type and the correlation header', async () => {
+    const queue = uniqueName('spec.props');
+    const seen: InboundMessage[] = [];
+    await consumeEvents(client, { expiresMs: 60_000, queue, routingKeys: ['spec.props.v1'], handler: async (m) => void seen.push(m) });
+    await client.publish('spec.props.v1', { hello: 1 }, { messageId: 'm-1', correlationId: 'corr-7' });
+    await eventually(() => seen.length === 1, { what: 'the message' });
+    expect(seen[0]).toMatchObject({ messageId: 'm-1', correlationId: 'corr-7', body: { hello: 1 }, attempt: 1 });
+  });
+
+  it('dead-letters what it cannot parse, with the reason, instead of requeueing it forever', async () => {
+    const queue = uniqueName('spec.garbage');
+    let calls = 0;
+    await consumeEvents(client, { expiresMs: 60_000, queue, routingKeys: ['spec.garbage.v1'], handler: async () => void calls++ });
+    const ch = await probe.createChannel();
+    ch.publish(EVENTS_EXCHANGE, 'spec.garbage.v1', Buffer.from('{not json'), { messageId: 'bad-1' });
+    await ch.close();
+    const dead = await eventually(async () => {
+      const d = await deadLetters(queue);
+      return d.length ? d : undefined;
+    }, { what: 'the dead letter' });
+    expect(dead[0].properties.headers?.['x-death-reason']).toMatch(/not valid JSON/);
+    expect(calls).toBe(0);
+  });
+
+  it('dead-letters a contract violation at once', async () => {
+    const queue = uniqueName('spec.contract-violation');
+    let calls = 0;
+    await consumeEvents(client, {
+      expiresMs: 60_000,
+      queue,
+      routingKeys: ['spec.violation.v1'],
+      handler: async (m) => {
+        calls++;
+        parseEvent(CustomerChanged, m.body);
+      },
+    });
+    await client.publish('spec.violation.v1', { type: 'customer.changed', schemaVersion: 1 }, { messageId: 'v-1' });
+    const dead = await eventually(async () => {
+      const d = await deadLetters(queue);
+      return d.length ? d : undefined;
+    }, { what: 'the dead letter' });
+    expect(String(dead[0].properties.headers?.['x-death-reason'])).toMatch(/ContractViolation: customer\.changed\.v1 does not match/);
+    expect(calls).toBe(1);
+  });
+
+  it('retries a failing handler after a delay, then succeeds', async () => {
+    const queue = uniqueName('spec.retry');
+    const attempts: number[] = [];
+    await consumeEvents(client, {
+      expiresMs: 60_000,
+      queue,
+      routingKeys: ['spec.retry.v1'],
+      retryDelayMs: 100,
+      handler: async (m) => {
+        attempts.push(m.attempt);
+        if (m.attempt < 3) throw new Error('database away');
+      },
+    });
+    await client.publish('spec.retry.v1', { n: 1 }, { messageId: 'r-1' });
+    await eventually(() => attempts.length === 3, { what: 'three attempts' });
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await deadLetters(queue)).toHaveLength(0);
+  });
+
+  it('dead-letters after the last attempt, and a permanent failure at once', async () => {
+    const queue = uniqueName('spec.give-up');
+    const attempts: Record<string, number> = {};
+    await consumeEvents(client, {
+      expiresMs: 60_000,
+      queue,
+      routingKeys: ['spec.give-up.v1'],
+      retryDelayMs: 50,
+      maxAttempts: 3,
+      handler: async (m) => {
+        const id = m.messageId ?? '';
+        attempts[id] = (attempts[id] ?? 0) + 1;
+        if (id === 'permanent') throw new PermanentFailure('Xero will never take this');
+        throw new Error('still failing');
+      },
+    });
+    await client.publish('spec.give-up.v1', {}, { messageId: 'transient' });
+    await client.publish('spec.give-up.v1', {}, { messageId: 'permanent' });
+    const dead: amqp.GetMessage[] = [];
+    await eventually(async () => {
+      dead.push(...(await deadLetters(queue)));
+      return dead.length === 2;
+    }, { what: 'two dead letters' });
+    expect(attempts).toEqual({ transient: 3, permanent: 1 });
+    const reasons = Object.fromEntries(dead.map((d) => [d.properties.messageId, String(d.properties.headers?.['x-death-reason'])]));
+    expect(reasons['permanent']).toMatch(/PermanentFailure: Xero will never take this/);
+    expect(reasons['transient']).toMatch(/still failing/);
+  });
+
+  it('refuses to publish while disconnected, so the caller keeps the event (outbox)', async () => {
+    const offline = new AmqpClient({ url: amqpUrl, connectionName: 'offline-spec' });
+    await expect(offline.publish('x.v1', {}, { messageId: 'x' })).rejects.toThrow(/not connected/);
+  });
+});
