@@ -124,7 +124,11 @@ function which(cmd) {
  * @param {{dir: string, log?: (m: string) => void}} opts
  */
 async function startPrivateRabbit(opts) {
-  const server = which('rabbitmq-server');
+  // Debian's /usr/sbin wrapper switches to the rabbitmq user and drops this process's settings;
+  // the real script beside it runs the node as the current user.
+  const server = [process.env.RABBITMQ_SERVER_BIN, '/usr/lib/rabbitmq/bin/rabbitmq-server', which('rabbitmq-server')].find(
+    (p) => p && fs.existsSync(p),
+  );
   if (!server) {
     throw new Error(
       'No RabbitMQ broker answers at AMQP_URL or amqp://guest:guest@127.0.0.1:5672, and rabbitmq-server is not ' +
@@ -143,9 +147,13 @@ async function startPrivateRabbit(opts) {
     RABBITMQ_MNESIA_BASE: path.join(opts.dir, 'mnesia'),
     RABBITMQ_LOG_BASE: path.join(opts.dir, 'log'),
     RABBITMQ_ENABLED_PLUGINS_FILE: path.join(opts.dir, 'enabled_plugins'),
-    RABBITMQ_SERVER_START_ARGS: '-rabbit loopback_users []',
+    RABBITMQ_CONFIG_FILE: path.join(opts.dir, 'rabbitmq'),
+    RABBITMQ_ADVANCED_CONFIG_FILE: path.join(opts.dir, 'advanced.config'),
+    HOME: opts.dir, // its own Erlang cookie
   };
   fs.writeFileSync(env.RABBITMQ_ENABLED_PLUGINS_FILE, '[].\n');
+  fs.writeFileSync(`${env.RABBITMQ_CONFIG_FILE}.conf`, 'loopback_users = none\n');
+  fs.writeFileSync(env.RABBITMQ_ADVANCED_CONFIG_FILE, '[].\n');
   opts.log?.(`starting a private RabbitMQ node ${name} on port ${port}...`);
   const child = spawn(server, [], { env, stdio: 'ignore', detached: false });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
@@ -183,6 +191,7 @@ module.exports = {
   ensureFerretBinary,
   startEmbeddedMongo,
   resolveBroker,
+  startPrivateRabbit,
   amqpAnswers,
   freePort,
   redactUrl,
