@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpClient } from '@pos/messaging';
-import { HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
@@ -18,18 +17,11 @@ export class AppModule {
       imports: [
         MongooseModule.forRoot(config.MONGODB_URI, { dbName: config.XERO_SYNC_DB_NAME, serverSelectionTimeoutMS: 5000 }),
         MongooseModule.forFeature([{ name: LEDGER, schema: LedgerSchema }]),
+        AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: XERO_SYNC_CONFIG, useValue: config },
-        {
-          provide: AmqpClient,
-          useFactory: async () => {
-            const client = new AmqpClient({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) });
-            client.startInBackground();
-            return client;
-          },
-        },
         {
           provide: METRICS_REGISTRY,
           useFactory: () => {

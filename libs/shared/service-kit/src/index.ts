@@ -1,4 +1,5 @@
 export * from './lib/config';
+export * from './lib/amqp.module';
 export * from './lib/health.controller';
 export * from './lib/logger';
 export * from './lib/metrics.controller';
