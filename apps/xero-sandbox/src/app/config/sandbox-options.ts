@@ -63,13 +63,16 @@ export interface SandboxOptions {
   logger: false | Array<'log' | 'error' | 'warn' | 'debug' | 'verbose'>;
 }
 
-export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'limits' | 'webhook' | 'defaultClient'>> & {
+export type SandboxOptionsInput = Partial<
+  Omit<SandboxOptions, 'limits' | 'webhook' | 'defaultClient'>
+> & {
   limits?: Partial<LimitConfig>;
   webhook?: Partial<WebhookConfig>;
   defaultClient?: Partial<OAuthClientConfig>;
 };
 
-export const DEFAULT_WEBHOOK_KEY = 'sandbox-webhook-key-do-not-use-in-production';
+export const DEFAULT_WEBHOOK_KEY =
+  'sandbox-webhook-key-do-not-use-in-production';
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
@@ -82,7 +85,9 @@ export const DEFAULT_LIMITS: LimitConfig = {
   dayWindowMs: DAY,
 };
 
-export function resolveOptions(input: SandboxOptionsInput = {}): SandboxOptions {
+export function resolveOptions(
+  input: SandboxOptionsInput = {},
+): SandboxOptions {
   return {
     host: input.host ?? '127.0.0.1',
     port: input.port ?? 3002,
@@ -107,7 +112,9 @@ export function resolveOptions(input: SandboxOptionsInput = {}): SandboxOptions 
       key: input.webhook?.key || DEFAULT_WEBHOOK_KEY,
       defaultUrl: input.webhook?.defaultUrl || undefined,
       batchDelayMs: input.webhook?.batchDelayMs ?? 1000,
-      retryDelaysMs: input.webhook?.retryDelaysMs ?? [1000, 5000, 30_000, 120_000, 600_000],
+      retryDelaysMs: input.webhook?.retryDelaysMs ?? [
+        1000, 5000, 30_000, 120_000, 600_000,
+      ],
       timeoutMs: input.webhook?.timeoutMs ?? 5000,
     },
     consentPage: input.consentPage ?? false,
@@ -122,7 +129,8 @@ function int(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
   return n;
 }
 
@@ -142,7 +150,9 @@ function list(env: Env, name: string): string[] | undefined {
 }
 
 function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }
 
 /**
@@ -151,18 +161,23 @@ function defined<T extends object>(o: T): Partial<T> {
  */
 export function optionsFromEnv(env: Env = process.env): SandboxOptionsInput {
   const timeScale = int(env, 'XERO_SANDBOX_TIME_SCALE');
-  const retryDelays = list(env, 'XERO_SANDBOX_WEBHOOK_RETRY_DELAYS_MS')?.map(Number);
+  const retryDelays = list(env, 'XERO_SANDBOX_WEBHOOK_RETRY_DELAYS_MS')?.map(
+    Number,
+  );
   return defined({
     host: env['XERO_SANDBOX_HOST'] || undefined,
     port: int(env, 'XERO_SANDBOX_PORT'),
     publicUrl: env['XERO_SANDBOX_PUBLIC_URL'] || undefined,
     stateFile: env['XERO_SANDBOX_STATE_FILE'] || undefined,
     seedDemo: bool(env, 'XERO_SANDBOX_SEED_DEMO'),
-    clock: timeScale && timeScale !== 1 ? new ScaledClock(timeScale) : undefined,
+    clock:
+      timeScale && timeScale !== 1 ? new ScaledClock(timeScale) : undefined,
     defaultClient: defined({
       clientId: env['XERO_CLIENT_ID'] || undefined,
       clientSecret: env['XERO_CLIENT_SECRET'] || undefined,
-      redirectUris: list(env, 'XERO_SANDBOX_REDIRECT_URIS') ?? list(env, 'XERO_REDIRECT_URI'),
+      redirectUris:
+        list(env, 'XERO_SANDBOX_REDIRECT_URIS') ??
+        list(env, 'XERO_REDIRECT_URI'),
     }),
     accessTokenTtlMs: secToMs(int(env, 'XERO_SANDBOX_ACCESS_TOKEN_TTL_SEC')),
     refreshGraceMs: secToMs(int(env, 'XERO_SANDBOX_REFRESH_GRACE_SEC')),
@@ -180,10 +195,37 @@ export function optionsFromEnv(env: Env = process.env): SandboxOptionsInput {
       key: env['XERO_WEBHOOK_KEY'] || undefined,
       defaultUrl: env['XERO_SANDBOX_WEBHOOK_URL'] || undefined,
       batchDelayMs: int(env, 'XERO_SANDBOX_WEBHOOK_BATCH_MS'),
-      retryDelaysMs: retryDelays?.every((n) => Number.isFinite(n)) ? retryDelays : undefined,
+      retryDelaysMs: retryDelays?.every((n) => Number.isFinite(n))
+        ? retryDelays
+        : undefined,
     }),
     consentPage: bool(env, 'XERO_SANDBOX_CONSENT_PAGE'),
+    logger: loggerFor(env['LOG_LEVEL']),
   }) as SandboxOptionsInput;
+}
+
+/** The project's LOG_LEVEL (pino names, as the other apps use) as Nest log levels. */
+export function loggerFor(
+  level: string | undefined,
+): SandboxOptions['logger'] | undefined {
+  switch (level?.trim().toLowerCase()) {
+    case undefined:
+    case '':
+      return undefined;
+    case 'silent':
+      return false;
+    case 'fatal':
+    case 'error':
+      return ['error'];
+    case 'warn':
+      return ['warn', 'error'];
+    case 'debug':
+      return ['log', 'warn', 'error', 'debug'];
+    case 'trace':
+      return ['log', 'warn', 'error', 'debug', 'verbose'];
+    default:
+      return ['log', 'warn', 'error'];
+  }
 }
 
 function secToMs(sec: number | undefined): number | undefined {

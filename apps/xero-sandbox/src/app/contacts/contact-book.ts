@@ -7,7 +7,11 @@ import {
   cloneContact,
   nameKey,
 } from './contact';
-import { ParsedContactInput, isValidWebsite, parseContactInput } from './contact-input';
+import {
+  ParsedContactInput,
+  isValidWebsite,
+  parseContactInput,
+} from './contact-input';
 import { Messages } from './contact-messages';
 import { applyPatch, blankContact } from './contact-merge';
 
@@ -15,7 +19,13 @@ export type WriteMode = 'create' | 'upsert' | 'update';
 
 export type ElementOutcome =
   | { ok: true; contact: StoredContact; created: boolean }
-  | { ok: false; errors: string[]; echo: Record<string, unknown>; contactId?: string; notFound?: boolean };
+  | {
+      ok: false;
+      errors: string[];
+      echo: Record<string, unknown>;
+      contactId?: string;
+      notFound?: boolean;
+    };
 
 export interface ContactChange {
   tenantId: string;
@@ -56,7 +66,8 @@ export class ContactBook {
   constructor(
     readonly tenantId: string,
     private readonly clock: Clock,
-    private readonly onChange: (change: ContactChange) => void = () => undefined,
+    private readonly onChange: (change: ContactChange) => void = () =>
+      undefined,
   ) {}
 
   get size(): number {
@@ -73,7 +84,8 @@ export class ContactBook {
 
   /** GET /Contacts/{ContactNumber}: the first contact (oldest) carrying that number. */
   findByNumber(contactNumber: string): StoredContact | undefined {
-    for (const c of this.byId.values()) if (c.ContactNumber === contactNumber) return c;
+    for (const c of this.byId.values())
+      if (c.ContactNumber === contactNumber) return c;
     return undefined;
   }
 
@@ -89,16 +101,24 @@ export class ContactBook {
     let target: StoredContact | undefined;
     if (mode === 'update') {
       target = pathContactId ? this.get(pathContactId) : undefined;
-      if (!target) return { ok: false, errors: [Messages.contactNotFound(pathContactId ?? '')], echo: parsed.echo, notFound: true };
+      if (!target)
+        return {
+          ok: false,
+          errors: [Messages.contactNotFound(pathContactId ?? '')],
+          echo: parsed.echo,
+          notFound: true,
+        };
     } else if (parsed.patch.ContactID) {
       if (mode === 'create') {
         errors.push(Messages.createWithId(parsed.patch.ContactID));
       } else {
         target = this.get(parsed.patch.ContactID);
-        if (!target) errors.push(Messages.contactNotFound(parsed.patch.ContactID));
+        if (!target)
+          errors.push(Messages.contactNotFound(parsed.patch.ContactID));
       }
     }
-    if (target?.Website && !isValidWebsite(target.Website)) errors.push(Messages.websiteInvalid);
+    if (target?.Website && !isValidWebsite(target.Website))
+      errors.push(Messages.websiteInvalid);
     if (errors.length > 0) return this.refuse(parsed, errors, target);
 
     const now = this.clock.now();
@@ -108,21 +128,40 @@ export class ContactBook {
 
     next.UpdatedDateUTC = now;
     this.commit(next);
-    this.onChange({ tenantId: this.tenantId, contactId: next.ContactID, eventType: target ? 'UPDATE' : 'CREATE', at: now });
+    this.onChange({
+      tenantId: this.tenantId,
+      contactId: next.ContactID,
+      eventType: target ? 'UPDATE' : 'CREATE',
+      at: now,
+    });
     return { ok: true, contact: cloneContact(next), created: !target };
   }
 
-  private refuse(parsed: ParsedContactInput, errors: string[], target?: StoredContact): ElementOutcome {
-    return { ok: false, errors, echo: parsed.echo, contactId: target?.ContactID };
+  private refuse(
+    parsed: ParsedContactInput,
+    errors: string[],
+    target?: StoredContact,
+  ): ElementOutcome {
+    return {
+      ok: false,
+      errors,
+      echo: parsed.echo,
+      contactId: target?.ContactID,
+    };
   }
 
-  private nameErrors(next: StoredContact, submittedName: string | undefined): string[] {
+  private nameErrors(
+    next: StoredContact,
+    submittedName: string | undefined,
+  ): string[] {
     next.Name = next.Name.trim();
     if (!next.Name) return [Messages.nameRequired];
     if (next.ContactStatus !== 'ACTIVE') return [];
     const owners = this.activeNames.get(nameKey(next.Name));
     const clash = owners && [...owners].some((id) => id !== next.ContactID);
-    return clash ? [Messages.nameTaken(submittedName?.trim() || next.Name)] : [];
+    return clash
+      ? [Messages.nameTaken(submittedName?.trim() || next.Name)]
+      : [];
   }
 
   private commit(next: StoredContact): void {
@@ -130,7 +169,8 @@ export class ContactBook {
     if (previous && previous.ContactStatus === 'ACTIVE') {
       const set = this.activeNames.get(nameKey(previous.Name));
       set?.delete(previous.ContactID);
-      if (set && set.size === 0) this.activeNames.delete(nameKey(previous.Name));
+      if (set && set.size === 0)
+        this.activeNames.delete(nameKey(previous.Name));
     }
     this.byId.set(next.ContactID, next);
     if (next.ContactStatus === 'ACTIVE') {
@@ -142,20 +182,36 @@ export class ContactBook {
   }
 
   /** A contact created by a person in Xero's web app (or earlier through the API): designations allowed. */
-  adminCreate(fields: AdminContactFields, opts: { silent?: boolean } = {}): StoredContact {
+  adminCreate(
+    fields: AdminContactFields,
+    opts: { silent?: boolean } = {},
+  ): StoredContact {
     const { extras, rest } = splitAdminFields(fields);
     const parsed = parseContactInput(rest);
     if (parsed.patch.ContactID && this.get(parsed.patch.ContactID)) {
-      throw new ContactBookError(`Contact ${parsed.patch.ContactID} already exists`);
+      throw new ContactBookError(
+        `Contact ${parsed.patch.ContactID} already exists`,
+      );
     }
-    if (parsed.errors.length > 0) throw new ContactBookError(parsed.errors[0], parsed.errors);
+    if (parsed.errors.length > 0)
+      throw new ContactBookError(parsed.errors[0], parsed.errors);
     const now = this.clock.now();
-    const next = applyPatch(blankContact(parsed.patch.ContactID ?? newId(), now), parsed.patch);
+    const next = applyPatch(
+      blankContact(parsed.patch.ContactID ?? newId(), now),
+      parsed.patch,
+    );
     applyExtras(next, extras);
     const nameErrors = this.nameErrors(next, next.Name);
-    if (nameErrors.length > 0) throw new ContactBookError(nameErrors[0], nameErrors);
+    if (nameErrors.length > 0)
+      throw new ContactBookError(nameErrors[0], nameErrors);
     this.commit(next);
-    if (!opts.silent) this.onChange({ tenantId: this.tenantId, contactId: next.ContactID, eventType: 'CREATE', at: now });
+    if (!opts.silent)
+      this.onChange({
+        tenantId: this.tenantId,
+        contactId: next.ContactID,
+        eventType: 'CREATE',
+        at: now,
+      });
     return cloneContact(next);
   }
 
@@ -165,33 +221,58 @@ export class ContactBook {
    */
   adminEdit(id: string, fields: AdminContactFields): StoredContact {
     const target = this.get(id);
-    if (!target) throw new ContactBookError(`Contact ${id} not found`, undefined, 404);
+    if (!target)
+      throw new ContactBookError(`Contact ${id} not found`, undefined, 404);
     if ('ContactNumber' in fields) {
-      throw new ContactBookError('ContactNumber is read-only in Xero (settable only through the API)');
+      throw new ContactBookError(
+        'ContactNumber is read-only in Xero (settable only through the API)',
+      );
     }
     const { extras, rest } = splitAdminFields(fields);
     delete rest['ContactID'];
     const parsed = parseContactInput(rest);
-    if (parsed.errors.length > 0) throw new ContactBookError(parsed.errors[0], parsed.errors);
+    if (parsed.errors.length > 0)
+      throw new ContactBookError(parsed.errors[0], parsed.errors);
     const next = applyPatch(target, parsed.patch);
     applyExtras(next, extras);
     const nameErrors = this.nameErrors(next, parsed.patch.strings.Name);
-    if (nameErrors.length > 0) throw new ContactBookError(nameErrors[0], nameErrors);
-    const designationOnly = Object.keys(rest).length === 0 && Object.keys(extras).every((k) => ['IsCustomer', 'IsSupplier', 'Balances'].includes(k));
+    if (nameErrors.length > 0)
+      throw new ContactBookError(nameErrors[0], nameErrors);
+    const designationOnly =
+      Object.keys(rest).length === 0 &&
+      Object.keys(extras).every((k) =>
+        ['IsCustomer', 'IsSupplier', 'Balances'].includes(k),
+      );
     const now = this.clock.now();
     if (!designationOnly) next.UpdatedDateUTC = now;
     this.commit(next);
-    this.onChange({ tenantId: this.tenantId, contactId: next.ContactID, eventType: 'UPDATE', at: now });
+    this.onChange({
+      tenantId: this.tenantId,
+      contactId: next.ContactID,
+      eventType: 'UPDATE',
+      at: now,
+    });
     return cloneContact(next);
   }
 
   /** Xero's "merge contacts": the source is archived and points at the destination, which keeps its data. */
-  merge(fromId: string, toId: string): { from: StoredContact; to: StoredContact } {
+  merge(
+    fromId: string,
+    toId: string,
+    opts: { silent?: boolean } = {},
+  ): { from: StoredContact; to: StoredContact } {
     const from = this.get(fromId);
     const to = this.get(toId);
-    if (!from || !to) throw new ContactBookError(`Contact ${!from ? fromId : toId} not found`, undefined, 404);
-    if (from.ContactID === to.ContactID) throw new ContactBookError('A contact cannot be merged into itself');
-    if (to.ContactStatus !== 'ACTIVE') throw new ContactBookError('The destination contact must be active');
+    if (!from || !to)
+      throw new ContactBookError(
+        `Contact ${!from ? fromId : toId} not found`,
+        undefined,
+        404,
+      );
+    if (from.ContactID === to.ContactID)
+      throw new ContactBookError('A contact cannot be merged into itself');
+    if (to.ContactStatus !== 'ACTIVE')
+      throw new ContactBookError('The destination contact must be active');
     const now = this.clock.now();
     const archived = cloneContact(from);
     archived.ContactStatus = 'ARCHIVED';
@@ -203,8 +284,20 @@ export class ContactBook {
     kept.UpdatedDateUTC = now;
     this.commit(archived);
     this.commit(kept);
-    this.onChange({ tenantId: this.tenantId, contactId: archived.ContactID, eventType: 'UPDATE', at: now });
-    this.onChange({ tenantId: this.tenantId, contactId: kept.ContactID, eventType: 'UPDATE', at: now });
+    if (!opts.silent) {
+      this.onChange({
+        tenantId: this.tenantId,
+        contactId: archived.ContactID,
+        eventType: 'UPDATE',
+        at: now,
+      });
+      this.onChange({
+        tenantId: this.tenantId,
+        contactId: kept.ContactID,
+        eventType: 'UPDATE',
+        at: now,
+      });
+    }
     return { from: cloneContact(archived), to: cloneContact(kept) };
   }
 
@@ -218,9 +311,18 @@ export class ContactBook {
   }
 }
 
-const EXTRA_KEYS = ['IsCustomer', 'IsSupplier', 'Website', 'Discount', 'Balances'] as const;
+const EXTRA_KEYS = [
+  'IsCustomer',
+  'IsSupplier',
+  'Website',
+  'Discount',
+  'Balances',
+] as const;
 
-function splitAdminFields(fields: AdminContactFields): { extras: AdminContactFields; rest: Record<string, unknown> } {
+function splitAdminFields(fields: AdminContactFields): {
+  extras: AdminContactFields;
+  rest: Record<string, unknown>;
+} {
   const extras: AdminContactFields = {};
   const rest: Record<string, unknown> = { ...fields };
   for (const k of EXTRA_KEYS) {
@@ -237,8 +339,10 @@ function splitAdminFields(fields: AdminContactFields): { extras: AdminContactFie
 }
 
 function applyExtras(c: StoredContact, extras: AdminContactFields): void {
-  if (extras.IsCustomer !== undefined) c.IsCustomer = Boolean(extras.IsCustomer);
-  if (extras.IsSupplier !== undefined) c.IsSupplier = Boolean(extras.IsSupplier);
+  if (extras.IsCustomer !== undefined)
+    c.IsCustomer = Boolean(extras.IsCustomer);
+  if (extras.IsSupplier !== undefined)
+    c.IsSupplier = Boolean(extras.IsSupplier);
   if (extras.Website !== undefined) {
     if (extras.Website === '') delete c.Website;
     else c.Website = String(extras.Website);

@@ -39,7 +39,11 @@ export const MAX_LENGTHS: Record<string, number> = {
   AttentionTo: 255,
 };
 
-const PHONE_FIELDS = ['PhoneNumber', 'PhoneAreaCode', 'PhoneCountryCode'] as const;
+const PHONE_FIELDS = [
+  'PhoneNumber',
+  'PhoneAreaCode',
+  'PhoneCountryCode',
+] as const;
 const ADDRESS_FIELDS = [
   'AddressLine1',
   'AddressLine2',
@@ -53,7 +57,8 @@ const ADDRESS_FIELDS = [
 ] as const;
 
 /** ASCII only: Xero does not accept umlauts in email addresses (Contact.EmailAddress description). */
-const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL_RE =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 export function isValidEmail(value: string): boolean {
   return EMAIL_RE.test(value);
@@ -62,8 +67,14 @@ export function isValidEmail(value: string): boolean {
 export function isValidWebsite(value: string): boolean {
   if (!value) return true;
   try {
-    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.includes('.') && !/\s/.test(value);
+    const u = new URL(
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`,
+    );
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.hostname.includes('.') &&
+      !/\s/.test(value)
+    );
   } catch {
     return false;
   }
@@ -100,7 +111,8 @@ function isObject(v: unknown): v is Json {
 
 function checkLength(field: string, value: string, errors: string[]): void {
   const max = MAX_LENGTHS[field];
-  if (max !== undefined && value.length > max) errors.push(Messages.tooLong(FIELD_LABELS[field] ?? field, max));
+  if (max !== undefined && value.length > max)
+    errors.push(Messages.tooLong(FIELD_LABELS[field] ?? field, max));
 }
 
 /**
@@ -116,7 +128,11 @@ export function parseContactInput(raw: unknown): ParsedContactInput {
     return { patch, errors: ['A contact must be a JSON object.'], echo };
   }
 
-  if (raw['ContactID'] !== undefined && raw['ContactID'] !== null && raw['ContactID'] !== '') {
+  if (
+    raw['ContactID'] !== undefined &&
+    raw['ContactID'] !== null &&
+    raw['ContactID'] !== ''
+  ) {
     const id = raw['ContactID'];
     if (typeof id === 'string' && isUuid(id)) {
       patch.ContactID = id.toLowerCase();
@@ -135,7 +151,8 @@ export function parseContactInput(raw: unknown): ParsedContactInput {
     }
     const value = field === 'Name' ? v.trim() : v;
     checkLength(field, value, errors);
-    if (field === 'EmailAddress' && value !== '' && !isValidEmail(value.trim())) errors.push(Messages.emailInvalid);
+    if (field === 'EmailAddress' && value !== '' && !isValidEmail(value.trim()))
+      errors.push(Messages.emailInvalid);
     patch.strings[field] = field === 'EmailAddress' ? value.trim() : value;
     echo[field] = v;
   }
@@ -153,8 +170,24 @@ export function parseContactInput(raw: unknown): ParsedContactInput {
   }
 
   readEnum(raw, 'TaxNumberType', TAX_NUMBER_TYPES, true, patch, echo, errors);
-  readEnum(raw, 'SalesDefaultLineAmountType', LINE_AMOUNT_TYPES, false, patch, echo, errors);
-  readEnum(raw, 'PurchasesDefaultLineAmountType', LINE_AMOUNT_TYPES, false, patch, echo, errors);
+  readEnum(
+    raw,
+    'SalesDefaultLineAmountType',
+    LINE_AMOUNT_TYPES,
+    false,
+    patch,
+    echo,
+    errors,
+  );
+  readEnum(
+    raw,
+    'PurchasesDefaultLineAmountType',
+    LINE_AMOUNT_TYPES,
+    false,
+    patch,
+    echo,
+    errors,
+  );
 
   const phones = raw['Phones'];
   if (phones !== undefined && phones !== null) {
@@ -164,13 +197,15 @@ export function parseContactInput(raw: unknown): ParsedContactInput {
 
   const addresses = raw['Addresses'];
   if (addresses !== undefined && addresses !== null) {
-    if (!Array.isArray(addresses)) errors.push(Messages.notAString('Addresses'));
+    if (!Array.isArray(addresses))
+      errors.push(Messages.notAString('Addresses'));
     else readAddresses(addresses, patch, echo, errors);
   }
 
   const persons = raw['ContactPersons'];
   if (persons !== undefined && persons !== null) {
-    if (!Array.isArray(persons)) errors.push(Messages.notAString('ContactPersons'));
+    if (!Array.isArray(persons))
+      errors.push(Messages.notAString('ContactPersons'));
     else readPersons(persons, patch, echo, errors);
   }
 
@@ -179,7 +214,10 @@ export function parseContactInput(raw: unknown): ParsedContactInput {
 
 function readEnum(
   raw: Json,
-  field: 'TaxNumberType' | 'SalesDefaultLineAmountType' | 'PurchasesDefaultLineAmountType',
+  field:
+    | 'TaxNumberType'
+    | 'SalesDefaultLineAmountType'
+    | 'PurchasesDefaultLineAmountType',
   allowed: readonly string[],
   clearable: boolean,
   patch: ContactPatch,
@@ -188,7 +226,10 @@ function readEnum(
 ): void {
   const v = raw[field];
   if (v === undefined || v === null) return;
-  if (typeof v === 'string' && (allowed.includes(v) || (clearable && v === ''))) {
+  if (
+    typeof v === 'string' &&
+    (allowed.includes(v) || (clearable && v === ''))
+  ) {
     (patch as unknown as Json)[field] = v;
     if (v !== '') echo[field] = v;
   } else {
@@ -196,17 +237,30 @@ function readEnum(
   }
 }
 
-function readPhones(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+function readPhones(
+  entries: unknown[],
+  patch: ContactPatch,
+  echo: Json,
+  errors: string[],
+): void {
   const echoed: Json[] = [];
   for (const entry of entries) {
     if (!isObject(entry)) continue;
     const type = entry['PhoneType'];
     if (type === undefined || type === null || type === '') continue; // entries without a type are ignored
-    if (typeof type !== 'string' || !(PHONE_TYPES as readonly string[]).includes(type)) {
+    if (
+      typeof type !== 'string' ||
+      !(PHONE_TYPES as readonly string[]).includes(type)
+    ) {
       errors.push(Messages.notInEnum('PhoneType', String(type)));
       continue;
     }
-    const phone: Phone = { PhoneType: type as PhoneType, PhoneNumber: '', PhoneAreaCode: '', PhoneCountryCode: '' };
+    const phone: Phone = {
+      PhoneType: type as PhoneType,
+      PhoneNumber: '',
+      PhoneAreaCode: '',
+      PhoneCountryCode: '',
+    };
     const e: Json = { PhoneType: type };
     let ok = true;
     for (const f of PHONE_FIELDS) {
@@ -222,18 +276,28 @@ function readPhones(entries: unknown[], patch: ContactPatch, echo: Json, errors:
       e[f] = v;
     }
     echoed.push(e);
-    if (ok) patch.phones[phone.PhoneType] = phone.PhoneNumber.trim() === '' ? null : phone;
+    if (ok)
+      patch.phones[phone.PhoneType] =
+        phone.PhoneNumber.trim() === '' ? null : phone;
   }
   echo['Phones'] = echoed;
 }
 
-function readAddresses(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+function readAddresses(
+  entries: unknown[],
+  patch: ContactPatch,
+  echo: Json,
+  errors: string[],
+): void {
   const echoed: Json[] = [];
   for (const entry of entries) {
     if (!isObject(entry)) continue;
     const type = entry['AddressType'];
     if (type === undefined || type === null || type === '') continue;
-    if (typeof type !== 'string' || !(ADDRESS_TYPES as readonly string[]).includes(type)) {
+    if (
+      typeof type !== 'string' ||
+      !(ADDRESS_TYPES as readonly string[]).includes(type)
+    ) {
       errors.push(Messages.notInEnum('AddressType', String(type)));
       continue;
     }
@@ -270,7 +334,12 @@ function readAddresses(entries: unknown[], patch: ContactPatch, echo: Json, erro
   echo['Addresses'] = echoed;
 }
 
-function readPersons(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+function readPersons(
+  entries: unknown[],
+  patch: ContactPatch,
+  echo: Json,
+  errors: string[],
+): void {
   const persons: ContactPerson[] = [];
   for (const entry of entries) {
     if (!isObject(entry)) continue;
@@ -278,13 +347,16 @@ function readPersons(entries: unknown[], patch: ContactPatch, echo: Json, errors
     for (const f of ['FirstName', 'LastName', 'EmailAddress'] as const) {
       const v = entry[f];
       if (v === undefined || v === null) continue;
-      if (typeof v !== 'string') errors.push(Messages.notAString(`ContactPersons.${f}`));
+      if (typeof v !== 'string')
+        errors.push(Messages.notAString(`ContactPersons.${f}`));
       else p[f] = v;
     }
-    if (p.EmailAddress && !isValidEmail(p.EmailAddress.trim())) errors.push(Messages.emailInvalid);
+    if (p.EmailAddress && !isValidEmail(p.EmailAddress.trim()))
+      errors.push(Messages.emailInvalid);
     const inc = entry['IncludeInEmails'];
     if (inc !== undefined && inc !== null) {
-      if (typeof inc !== 'boolean') errors.push(Messages.notAString('ContactPersons.IncludeInEmails'));
+      if (typeof inc !== 'boolean')
+        errors.push(Messages.notAString('ContactPersons.IncludeInEmails'));
       else p.IncludeInEmails = inc;
     }
     persons.push(p);

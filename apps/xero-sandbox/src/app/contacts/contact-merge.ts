@@ -1,4 +1,10 @@
-import { ADDRESS_TYPES, PHONE_TYPES, StoredContact, StringField, cloneContact } from './contact';
+import {
+  ADDRESS_TYPES,
+  PHONE_TYPES,
+  StoredContact,
+  StringField,
+  cloneContact,
+} from './contact';
 import { ContactPatch } from './contact-input';
 
 /**
@@ -6,9 +12,14 @@ import { ContactPatch } from './contact-input';
  * field, phones and addresses merge by type (an entry replaces its type; an empty number / empty address
  * clears it), contact persons are replaced as a whole. Returns a new object; `existing` is not touched.
  */
-export function applyPatch(existing: StoredContact, patch: ContactPatch): StoredContact {
+export function applyPatch(
+  existing: StoredContact,
+  patch: ContactPatch,
+): StoredContact {
   const next = cloneContact(existing);
-  for (const [field, value] of Object.entries(patch.strings) as Array<[StringField, string]>) {
+  for (const [field, value] of Object.entries(patch.strings) as Array<
+    [StringField, string]
+  >) {
     if (field === 'Name') {
       next.Name = value;
       continue;
@@ -21,8 +32,10 @@ export function applyPatch(existing: StoredContact, patch: ContactPatch): Stored
     if (patch.TaxNumberType === '') delete next.TaxNumberType;
     else next.TaxNumberType = patch.TaxNumberType;
   }
-  if (patch.SalesDefaultLineAmountType) next.SalesDefaultLineAmountType = patch.SalesDefaultLineAmountType;
-  if (patch.PurchasesDefaultLineAmountType) next.PurchasesDefaultLineAmountType = patch.PurchasesDefaultLineAmountType;
+  if (patch.SalesDefaultLineAmountType)
+    next.SalesDefaultLineAmountType = patch.SalesDefaultLineAmountType;
+  if (patch.PurchasesDefaultLineAmountType)
+    next.PurchasesDefaultLineAmountType = patch.PurchasesDefaultLineAmountType;
   for (const type of PHONE_TYPES) {
     if (!(type in patch.phones)) continue;
     const phone = patch.phones[type];
@@ -35,7 +48,8 @@ export function applyPatch(existing: StoredContact, patch: ContactPatch): Stored
     if (address) next.Addresses[type] = { ...address };
     else delete next.Addresses[type];
   }
-  if (patch.contactPersons) next.ContactPersons = patch.contactPersons.map((p) => ({ ...p }));
+  if (patch.contactPersons)
+    next.ContactPersons = patch.contactPersons.map((p) => ({ ...p }));
   return next;
 }
 

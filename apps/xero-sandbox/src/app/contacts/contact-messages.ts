@@ -7,15 +7,21 @@ export const Messages = {
   nameRequired: 'The contact name must be specified.',
   nameTaken: (name: string) =>
     `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.`,
-  tooLong: (label: string, max: number) => `${label} must not be more than ${max} characters long.`,
+  tooLong: (label: string, max: number) =>
+    `${label} must not be more than ${max} characters long.`,
   emailInvalid: 'Email address must be valid.',
   websiteInvalid: 'Website must be valid',
-  notAString: (field: string) => `The value supplied for ${field} is not valid.`,
-  notInEnum: (field: string, value: string) => `'${value}' is not a valid value for ${field}.`,
-  contactNotFound: (id: string) => `The contact with ContactID ${id} could not be found.`,
+  notAString: (field: string) =>
+    `The value supplied for ${field} is not valid.`,
+  notInEnum: (field: string, value: string) =>
+    `'${value}' is not a valid value for ${field}.`,
+  contactNotFound: (id: string) =>
+    `The contact with ContactID ${id} could not be found.`,
   invalidContactId: (id: string) => `'${id}' is not a valid ContactID.`,
-  createWithId: (id: string) => `A contact with ContactID ${id} cannot be created: use POST to update an existing contact.`,
-  statusNotSettable: (status: string) => `Contact status ${status} cannot be set through the API.`,
+  createWithId: (id: string) =>
+    `A contact with ContactID ${id} cannot be created: use POST to update an existing contact.`,
+  statusNotSettable: (status: string) =>
+    `Contact status ${status} cannot be set through the API.`,
 } as const;
 
 export const FIELD_LABELS: Record<string, string> = {

@@ -1,6 +1,12 @@
 import { isUuid } from '../core/ids';
 import { StoredContact } from './contact';
-import { WhereParseError, fieldType, fieldValue, parseWhere, resolveField } from './where-clause';
+import {
+  WhereParseError,
+  fieldType,
+  fieldValue,
+  parseWhere,
+  resolveField,
+} from './where-clause';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -56,7 +62,10 @@ export function parseOrder(order: string | undefined): Comparator {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\s+(ASC|DESC))?$/i.exec(s);
     if (!m) throw new WhereParseError(`Invalid order clause '${s}'`);
     const field = resolveField(m[1]);
-    if (!field) throw new WhereParseError(`No property or field '${m[1]}' exists in type 'Contact'`);
+    if (!field)
+      throw new WhereParseError(
+        `No property or field '${m[1]}' exists in type 'Contact'`,
+      );
     void fieldType(field);
     parts.push({ field, dir: m[2]?.toUpperCase() === 'DESC' ? -1 : 1 });
   }
@@ -72,28 +81,42 @@ export function parseOrder(order: string | undefined): Comparator {
 
 function matchesSearch(c: StoredContact, term: string): boolean {
   const t = term.toLowerCase();
-  return [c.Name, c.FirstName, c.LastName, c.ContactNumber, c.EmailAddress].some(
-    (v) => typeof v === 'string' && v.toLowerCase().includes(t),
-  );
+  return [
+    c.Name,
+    c.FirstName,
+    c.LastName,
+    c.ContactNumber,
+    c.EmailAddress,
+  ].some((v) => typeof v === 'string' && v.toLowerCase().includes(t));
 }
 
 /** GET /Contacts semantics: filters, order, then paging when a page is asked for. */
-export function runContactQuery(all: Iterable<StoredContact>, q: ContactQuery): ContactQueryResult {
+export function runContactQuery(
+  all: Iterable<StoredContact>,
+  q: ContactQuery,
+): ContactQueryResult {
   const predicate = parseWhere(q.where ?? '');
   const comparator = parseOrder(q.order);
   let ids: Set<string> | undefined;
   if (q.ids && q.ids.length > 0) {
-    for (const id of q.ids) if (!isUuid(id)) throw new QueryError(`'${id}' is not a valid GUID in IDs`);
+    for (const id of q.ids)
+      if (!isUuid(id))
+        throw new QueryError(`'${id}' is not a valid GUID in IDs`);
     ids = new Set(q.ids.map((id) => id.toLowerCase()));
   }
-  if (q.page !== undefined && q.pageSize !== undefined && (q.pageSize < 1 || q.pageSize > MAX_PAGE_SIZE)) {
+  if (
+    q.page !== undefined &&
+    q.pageSize !== undefined &&
+    (q.pageSize < 1 || q.pageSize > MAX_PAGE_SIZE)
+  ) {
     throw new QueryError(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
   }
   const matched: StoredContact[] = [];
   for (const c of all) {
     if (!q.includeArchived && c.ContactStatus !== 'ACTIVE') continue;
     if (ids && !ids.has(c.ContactID)) continue;
-    if (q.modifiedSince !== undefined && !(c.UpdatedDateUTC > q.modifiedSince)) continue;
+    if (q.modifiedSince !== undefined && !(c.UpdatedDateUTC > q.modifiedSince))
+      continue;
     if (q.searchTerm && !matchesSearch(c, q.searchTerm)) continue;
     if (!predicate(c)) continue;
     matched.push(c);

@@ -1,5 +1,13 @@
 import { msDate } from '../core/ms-date';
-import { ADDRESS_TYPES, Address, LISTED_PHONE_TYPES, Phone, StoredContact, emptyAddress, emptyPhone } from './contact';
+import {
+  ADDRESS_TYPES,
+  Address,
+  LISTED_PHONE_TYPES,
+  Phone,
+  StoredContact,
+  emptyAddress,
+  emptyPhone,
+} from './contact';
 
 export interface ContactViewOptions {
   /** Paged GET, or GET by ContactID / ContactNumber: adds MergedToContactID and default line amount types. */
@@ -23,7 +31,12 @@ function phoneJson(p: Phone): Json {
 
 function addressJson(a: Address): Json {
   const out: Json = { AddressType: a.AddressType };
-  for (const f of ['AddressLine1', 'AddressLine2', 'AddressLine3', 'AddressLine4'] as const) {
+  for (const f of [
+    'AddressLine1',
+    'AddressLine2',
+    'AddressLine3',
+    'AddressLine4',
+  ] as const) {
     if (a[f]) out[f] = a[f];
   }
   out['City'] = a.City;
@@ -36,7 +49,9 @@ function addressJson(a: Address): Json {
 
 /** Every phone type Xero lists (DEFAULT, DDI, FAX, MOBILE), empty ones included; OFFICE when set. */
 export function phonesJson(c: StoredContact): Json[] {
-  const list = LISTED_PHONE_TYPES.map((t) => phoneJson(c.Phones[t] ?? emptyPhone(t)));
+  const list = LISTED_PHONE_TYPES.map((t) =>
+    phoneJson(c.Phones[t] ?? emptyPhone(t)),
+  );
   if (c.Phones.OFFICE) list.push(phoneJson(c.Phones.OFFICE));
   return list;
 }
@@ -78,7 +93,11 @@ export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
   out['IsCustomer'] = c.IsCustomer;
   if (opts.detailed || opts.summaryOnly || opts.write) {
     put(out, 'SalesDefaultLineAmountType', c.SalesDefaultLineAmountType);
-    put(out, 'PurchasesDefaultLineAmountType', c.PurchasesDefaultLineAmountType);
+    put(
+      out,
+      'PurchasesDefaultLineAmountType',
+      c.PurchasesDefaultLineAmountType,
+    );
   }
   put(out, 'DefaultCurrency', c.DefaultCurrency);
   put(out, 'XeroNetworkKey', c.XeroNetworkKey);
@@ -87,7 +106,8 @@ export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
   if (!opts.summaryOnly) {
     put(out, 'Website', c.Website);
     if (c.Discount !== undefined) out['Discount'] = c.Discount;
-    if (!opts.write && c.Balances) out['Balances'] = JSON.parse(JSON.stringify(c.Balances));
+    if (!opts.write && c.Balances)
+      out['Balances'] = JSON.parse(JSON.stringify(c.Balances));
     out['ContactPersons'] = c.ContactPersons.map((p) => ({ ...p }));
     out['HasAttachments'] = false;
   }
@@ -96,7 +116,11 @@ export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
 }
 
 /** The echo of a refused element, as in Xero's ValidationException `Elements`. */
-export function errorElementJson(echo: Json, contactId: string | undefined, messages: string[]): Json {
+export function errorElementJson(
+  echo: Json,
+  contactId: string | undefined,
+  messages: string[],
+): Json {
   const { ContactID: _ignored, ...rest } = echo;
   void _ignored;
   return {

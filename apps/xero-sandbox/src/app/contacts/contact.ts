@@ -1,8 +1,19 @@
 /** The contact as the sandbox stores it. Field names follow Xero's (PascalCase) to keep mapping obvious. */
-export const PHONE_TYPES = ['DEFAULT', 'DDI', 'MOBILE', 'FAX', 'OFFICE'] as const;
+export const PHONE_TYPES = [
+  'DEFAULT',
+  'DDI',
+  'MOBILE',
+  'FAX',
+  'OFFICE',
+] as const;
 export type PhoneType = (typeof PHONE_TYPES)[number];
 /** Phone types every response lists, empty or not (OFFICE only when set). */
-export const LISTED_PHONE_TYPES: PhoneType[] = ['DEFAULT', 'DDI', 'FAX', 'MOBILE'];
+export const LISTED_PHONE_TYPES: PhoneType[] = [
+  'DEFAULT',
+  'DDI',
+  'FAX',
+  'MOBILE',
+];
 
 export const ADDRESS_TYPES = ['POBOX', 'STREET'] as const;
 export type AddressType = (typeof ADDRESS_TYPES)[number];
@@ -102,7 +113,12 @@ export interface StoredContact {
 }
 
 export function emptyPhone(type: PhoneType): Phone {
-  return { PhoneType: type, PhoneNumber: '', PhoneAreaCode: '', PhoneCountryCode: '' };
+  return {
+    PhoneType: type,
+    PhoneNumber: '',
+    PhoneAreaCode: '',
+    PhoneCountryCode: '',
+  };
 }
 
 export function emptyAddress(type: AddressType): Address {
@@ -131,7 +147,9 @@ export function nameKey(name: string): string {
 
 export type Designation = 'customer' | 'supplier' | 'both' | 'general';
 
-export function designationOf(c: Pick<StoredContact, 'IsCustomer' | 'IsSupplier'>): Designation {
+export function designationOf(
+  c: Pick<StoredContact, 'IsCustomer' | 'IsSupplier'>,
+): Designation {
   if (c.IsCustomer && c.IsSupplier) return 'both';
   if (c.IsCustomer) return 'customer';
   if (c.IsSupplier) return 'supplier';

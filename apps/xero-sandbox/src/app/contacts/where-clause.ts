@@ -16,7 +16,10 @@ export class WhereParseError extends Error {}
 
 type FieldType = 'string' | 'bool' | 'guid' | 'date';
 
-const FIELDS: Record<string, { type: FieldType; get: (c: StoredContact) => unknown }> = {
+const FIELDS: Record<
+  string,
+  { type: FieldType; get: (c: StoredContact) => unknown }
+> = {
   ContactID: { type: 'guid', get: (c) => c.ContactID },
   MergedToContactID: { type: 'guid', get: (c) => c.MergedToContactID },
   ContactNumber: { type: 'string', get: (c) => c.ContactNumber },
@@ -34,7 +37,9 @@ const FIELDS: Record<string, { type: FieldType; get: (c: StoredContact) => unkno
   UpdatedDateUTC: { type: 'date', get: (c) => c.UpdatedDateUTC },
 };
 
-const FIELD_BY_LOWER = new Map(Object.keys(FIELDS).map((k) => [k.toLowerCase(), k]));
+const FIELD_BY_LOWER = new Map(
+  Object.keys(FIELDS).map((k) => [k.toLowerCase(), k]),
+);
 
 export function resolveField(name: string): string | undefined {
   return FIELD_BY_LOWER.get(name.toLowerCase());
@@ -76,7 +81,8 @@ function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    if (ch === '=') throw new WhereParseError(`Use == for equality (position ${i})`);
+    if (ch === '=')
+      throw new WhereParseError(`Use == for equality (position ${i})`);
     if (ch === '(' || ch === ')' || ch === ',' || ch === '.') {
       out.push({ t: 'punct', v: ch, pos: i });
       i++;
@@ -93,7 +99,10 @@ function tokenize(src: string): Token[] {
           s += src[j++];
         }
       }
-      if (j >= src.length) throw new WhereParseError(`Unterminated string literal at position ${i}`);
+      if (j >= src.length)
+        throw new WhereParseError(
+          `Unterminated string literal at position ${i}`,
+        );
       out.push({ t: 'string', v: s, pos: i });
       i = j + 1;
       continue;
@@ -143,7 +152,8 @@ class Parser {
   parse(): Predicate {
     const p = this.or();
     const t = this.peek();
-    if (t.t !== 'end') throw new WhereParseError(`Unexpected input at position ${t.pos}`);
+    if (t.t !== 'end')
+      throw new WhereParseError(`Unexpected input at position ${t.pos}`);
     return p;
   }
 
@@ -162,7 +172,8 @@ class Parser {
 
   private expectPunct(v: string): void {
     const t = this.next();
-    if (t.t !== 'punct' || t.v !== v) throw new WhereParseError(`Expected '${v}' at position ${t.pos}`);
+    if (t.t !== 'punct' || t.v !== v)
+      throw new WhereParseError(`Expected '${v}' at position ${t.pos}`);
   }
 
   private or(): Predicate {
@@ -216,10 +227,17 @@ class Parser {
     if (op.t === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(op.v)) {
       this.next();
       const right = this.operand();
-      if (typeof right === 'function') throw new WhereParseError(`Unexpected expression at position ${op.pos}`);
+      if (typeof right === 'function')
+        throw new WhereParseError(
+          `Unexpected expression at position ${op.pos}`,
+        );
       return comparison(left, op.v, right, op.pos);
     }
-    if (left.kind === 'field' && fieldType(left.name) === 'bool' && left.transforms.length === 0) {
+    if (
+      left.kind === 'field' &&
+      fieldType(left.name) === 'bool' &&
+      left.transforms.length === 0
+    ) {
       const name = left.name;
       return (c) => fieldValue(c, name) === true;
     }
@@ -230,53 +248,94 @@ class Parser {
     const t = this.next();
     if (t.t === 'string') return { kind: 'string', value: t.v };
     if (t.t === 'number') return { kind: 'number', value: t.v };
-    if (t.t !== 'ident') throw new WhereParseError(`Unexpected token at position ${t.pos}`);
+    if (t.t !== 'ident')
+      throw new WhereParseError(`Unexpected token at position ${t.pos}`);
     const word = t.v;
     const upper = word.toUpperCase();
-    if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'bool', value: upper === 'TRUE' };
+    if (upper === 'TRUE' || upper === 'FALSE')
+      return { kind: 'bool', value: upper === 'TRUE' };
     if (upper === 'NULL') return { kind: 'null' };
-    if (upper === 'GUID' && this.peek().t === 'punct' && (this.peek() as { v: string }).v === '(') {
+    if (
+      upper === 'GUID' &&
+      this.peek().t === 'punct' &&
+      (this.peek() as { v: string }).v === '('
+    ) {
       this.next();
       const s = this.next();
-      if (s.t !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s.v)) {
-        throw new WhereParseError(`Guid() needs a quoted GUID at position ${s.pos}`);
+      if (
+        s.t !== 'string' ||
+        !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+          s.v,
+        )
+      ) {
+        throw new WhereParseError(
+          `Guid() needs a quoted GUID at position ${s.pos}`,
+        );
       }
       this.expectPunct(')');
       return { kind: 'guid', value: s.v.toLowerCase() };
     }
-    if (upper === 'DATETIME' && this.peek().t === 'punct' && (this.peek() as { v: string }).v === '(') {
+    if (
+      upper === 'DATETIME' &&
+      this.peek().t === 'punct' &&
+      (this.peek() as { v: string }).v === '('
+    ) {
       this.next();
       const parts: number[] = [];
       for (;;) {
         const n = this.next();
-        if (n.t !== 'number') throw new WhereParseError(`DateTime() takes numbers at position ${n.pos}`);
+        if (n.t !== 'number')
+          throw new WhereParseError(
+            `DateTime() takes numbers at position ${n.pos}`,
+          );
         parts.push(n.v);
         const sep = this.next();
         if (sep.t === 'punct' && sep.v === ')') break;
-        if (!(sep.t === 'punct' && sep.v === ',')) throw new WhereParseError(`Expected ',' at position ${sep.pos}`);
+        if (!(sep.t === 'punct' && sep.v === ','))
+          throw new WhereParseError(`Expected ',' at position ${sep.pos}`);
       }
-      if (parts.length < 3 || parts.length > 6) throw new WhereParseError('DateTime() takes 3 to 6 numbers');
+      if (parts.length < 3 || parts.length > 6)
+        throw new WhereParseError('DateTime() takes 3 to 6 numbers');
       const [y, mo, d, h = 0, mi = 0, s = 0] = parts;
       return { kind: 'date', value: Date.UTC(y, mo - 1, d, h, mi, s) };
     }
     const name = resolveField(word);
-    if (!name) throw new WhereParseError(`No property or field '${word}' exists in type 'Contact'`);
+    if (!name)
+      throw new WhereParseError(
+        `No property or field '${word}' exists in type 'Contact'`,
+      );
     const ref: FieldRef = { kind: 'field', name, transforms: [] };
-    while (this.peek().t === 'punct' && (this.peek() as { v: string }).v === '.') {
+    while (
+      this.peek().t === 'punct' &&
+      (this.peek() as { v: string }).v === '.'
+    ) {
       this.next();
       const m = this.next();
-      if (m.t !== 'ident') throw new WhereParseError(`Expected a method name at position ${m.pos}`);
+      if (m.t !== 'ident')
+        throw new WhereParseError(
+          `Expected a method name at position ${m.pos}`,
+        );
       this.expectPunct('(');
       const method = m.v;
-      if (fieldType(name) !== 'string') throw new WhereParseError(`Method '${method}' is not available on '${name}'`);
+      if (fieldType(name) !== 'string')
+        throw new WhereParseError(
+          `Method '${method}' is not available on '${name}'`,
+        );
       if (method === 'ToLower' || method === 'ToUpper') {
         this.expectPunct(')');
         ref.transforms.push(method === 'ToLower' ? 'lower' : 'upper');
         continue;
       }
-      if (method === 'Contains' || method === 'StartsWith' || method === 'EndsWith') {
+      if (
+        method === 'Contains' ||
+        method === 'StartsWith' ||
+        method === 'EndsWith'
+      ) {
         const arg = this.next();
-        if (arg.t !== 'string') throw new WhereParseError(`${method}() takes a quoted string at position ${arg.pos}`);
+        if (arg.t !== 'string')
+          throw new WhereParseError(
+            `${method}() takes a quoted string at position ${arg.pos}`,
+          );
         this.expectPunct(')');
         const target = { ...ref, transforms: [...ref.transforms] };
         return (c) => {
@@ -287,7 +346,9 @@ class Parser {
           return v.endsWith(arg.v);
         };
       }
-      throw new WhereParseError(`No applicable method '${method}' exists in type 'String'`);
+      throw new WhereParseError(
+        `No applicable method '${method}' exists in type 'String'`,
+      );
     }
     return ref;
   }
@@ -297,7 +358,8 @@ function readField(c: StoredContact, ref: FieldRef): unknown {
   let v = fieldValue(c, ref.name);
   if (v === '') v = undefined; // an empty text field is null to the filter
   for (const tr of ref.transforms) {
-    if (typeof v === 'string') v = tr === 'lower' ? v.toLowerCase() : v.toUpperCase();
+    if (typeof v === 'string')
+      v = tr === 'lower' ? v.toLowerCase() : v.toUpperCase();
   }
   return v;
 }
@@ -314,9 +376,21 @@ function compatible(type: FieldType, lit: Literal): boolean {
   return lit.kind === 'date';
 }
 
-const MIRROR: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+const MIRROR: Record<string, string> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '==': '==',
+  '!=': '!=',
+};
 
-function comparison(left: Operand, op: string, right: Operand, pos: number): Predicate {
+function comparison(
+  left: Operand,
+  op: string,
+  right: Operand,
+  pos: number,
+): Predicate {
   let field: FieldRef;
   let lit: Literal;
   if (left.kind === 'field' && right.kind !== 'field') {
@@ -327,7 +401,9 @@ function comparison(left: Operand, op: string, right: Operand, pos: number): Pre
     lit = left;
     op = MIRROR[op];
   } else {
-    throw new WhereParseError(`A comparison needs one field and one value (position ${pos})`);
+    throw new WhereParseError(
+      `A comparison needs one field and one value (position ${pos})`,
+    );
   }
   const type = fieldType(field.name);
   if (!compatible(type, lit)) {
@@ -335,8 +411,14 @@ function comparison(left: Operand, op: string, right: Operand, pos: number): Pre
       `Operator '${op}' incompatible with operand types '${type}' and '${lit.kind}' (field ${field.name})`,
     );
   }
-  if ((op !== '==' && op !== '!=') && (lit.kind === 'null' || type === 'bool' || type === 'guid')) {
-    throw new WhereParseError(`Operator '${op}' is not defined for ${field.name}`);
+  if (
+    op !== '==' &&
+    op !== '!=' &&
+    (lit.kind === 'null' || type === 'bool' || type === 'guid')
+  ) {
+    throw new WhereParseError(
+      `Operator '${op}' is not defined for ${field.name}`,
+    );
   }
   const expected = literalValue(lit);
   return (c) => {

@@ -56,7 +56,12 @@ export class ManualClock implements Clock {
       });
       return { cancel: () => (cancelled = true) };
     }
-    const timer: ManualTimer = { id: this.nextId++, at: this.current + ms, fn, cancelled: false };
+    const timer: ManualTimer = {
+      id: this.nextId++,
+      at: this.current + ms,
+      fn,
+      cancelled: false,
+    };
     this.timers.push(timer);
     return { cancel: () => (timer.cancelled = true) };
   }
@@ -103,7 +108,9 @@ export class ScaledClock implements Clock {
   }
 
   now(): number {
-    return this.startReal + Math.round((Date.now() - this.startReal) * this.factor);
+    return (
+      this.startReal + Math.round((Date.now() - this.startReal) * this.factor)
+    );
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

@@ -26,7 +26,8 @@ export const KNOWN_SCOPES = new Set([
   'paymentservices',
 ]);
 
-export const DEFAULT_SCOPE = 'openid profile email offline_access accounting.contacts accounting.settings.read';
+export const DEFAULT_SCOPE =
+  'openid profile email offline_access accounting.contacts accounting.settings.read';
 
 export type OAuthClient = OAuthClientConfig;
 
@@ -122,7 +123,12 @@ export interface OAuthSnapshot {
 export type AuthorizeOutcome =
   | { kind: 'redirect'; location: string }
   | { kind: 'error-page'; status: number; error: string; description: string }
-  | { kind: 'consent-page'; client: OAuthClient; scope: string[]; tenantIds: string[] };
+  | {
+      kind: 'consent-page';
+      client: OAuthClient;
+      scope: string[];
+      tenantIds: string[];
+    };
 
 export interface AuthorizeParams {
   client_id?: string;
@@ -190,7 +196,9 @@ export class OAuthServer {
 
   registerClient(input: Partial<OAuthClient>): OAuthClient {
     const client: OAuthClient = {
-      clientId: input.clientId || newOpaqueToken(16).replace(/[-_]/g, 'x').toUpperCase(),
+      clientId:
+        input.clientId ||
+        newOpaqueToken(16).replace(/[-_]/g, 'x').toUpperCase(),
       clientSecret: input.clientSecret || newOpaqueToken(36),
       name: input.name || 'Sandbox App',
       redirectUris: input.redirectUris ?? [],
@@ -209,7 +217,8 @@ export class OAuthServer {
   }
 
   private redirectAllowed(client: OAuthClient, uri: string): boolean {
-    if (client.redirectUris.length > 0) return client.redirectUris.includes(uri);
+    if (client.redirectUris.length > 0)
+      return client.redirectUris.includes(uri);
     try {
       const u = new URL(uri);
       return (u.protocol === 'http:' || u.protocol === 'https:') && !u.hash;
@@ -219,11 +228,17 @@ export class OAuthServer {
   }
 
   /** HTTP Basic client authentication (Xero's), or client_id/client_secret in the form body. */
-  authenticateClient(authorization: string | undefined, form: Record<string, string | undefined>): OAuthClient {
+  authenticateClient(
+    authorization: string | undefined,
+    form: Record<string, string | undefined>,
+  ): { client: OAuthClient; confidential: boolean } {
     let id: string | undefined;
     let secret: string | undefined;
     if (authorization?.startsWith('Basic ')) {
-      const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+      const decoded = Buffer.from(
+        authorization.slice(6).trim(),
+        'base64',
+      ).toString('utf8');
       const sep = decoded.indexOf(':');
       if (sep < 0) throw new OAuthError('invalid_client', 400);
       id = decodeURIComponent(decoded.slice(0, sep));
@@ -236,32 +251,57 @@ export class OAuthServer {
     if (!client) throw new OAuthError('invalid_client', 400);
     if (secret === undefined) {
       // A PKCE (public) client may omit its secret for the code exchange only; checked by the caller.
-      if (form['code_verifier'] && form['grant_type'] === 'authorization_code') return client;
+      if (form['code_verifier'] && form['grant_type'] === 'authorization_code')
+        return { client, confidential: false };
       throw new OAuthError('invalid_client', 400);
     }
-    if (!safeEqual(secret, client.clientSecret)) throw new OAuthError('invalid_client', 400);
-    return client;
+    if (!safeEqual(secret, client.clientSecret))
+      throw new OAuthError('invalid_client', 400);
+    return { client, confidential: true };
   }
 
   // ---- authorize ---------------------------------------------------------------------------------------
 
-  authorize(p: AuthorizeParams, consentPageByDefault: boolean): AuthorizeOutcome {
+  authorize(
+    p: AuthorizeParams,
+    consentPageByDefault: boolean,
+  ): AuthorizeOutcome {
     const client = p.client_id ? this.clients.get(p.client_id) : undefined;
-    if (!client) return { kind: 'error-page', status: 400, error: 'unauthorized_client', description: 'Invalid client_id' };
+    if (!client)
+      return {
+        kind: 'error-page',
+        status: 400,
+        error: 'unauthorized_client',
+        description: 'Invalid client_id',
+      };
     if (!p.redirect_uri || !this.redirectAllowed(client, p.redirect_uri)) {
-      return { kind: 'error-page', status: 400, error: 'invalid_request', description: 'Invalid redirect_uri' };
+      return {
+        kind: 'error-page',
+        status: 400,
+        error: 'invalid_request',
+        description: 'Invalid redirect_uri',
+      };
     }
     const back = (params: Record<string, string | undefined>) => {
       const url = new URL(p.redirect_uri as string);
-      for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+      for (const [k, v] of Object.entries(params))
+        if (v !== undefined) url.searchParams.set(k, v);
       if (p.state !== undefined) url.searchParams.set('state', p.state);
       return { kind: 'redirect' as const, location: url.toString() };
     };
-    if (p.response_type !== 'code') return back({ error: 'unsupported_response_type' });
+    if (p.response_type !== 'code')
+      return back({ error: 'unsupported_response_type' });
     const scope = (p.scope ?? '').split(/\s+/).filter(Boolean);
-    if (scope.length === 0 || scope.some((s) => !KNOWN_SCOPES.has(s))) return back({ error: 'invalid_scope' });
-    if (p.code_challenge_method && !['S256', 'plain'].includes(p.code_challenge_method)) {
-      return back({ error: 'invalid_request', error_description: 'code_challenge_method' });
+    if (scope.length === 0 || scope.some((s) => !KNOWN_SCOPES.has(s)))
+      return back({ error: 'invalid_scope' });
+    if (
+      p.code_challenge_method &&
+      !['S256', 'plain'].includes(p.code_challenge_method)
+    ) {
+      return back({
+        error: 'invalid_request',
+        error_description: 'code_challenge_method',
+      });
     }
 
     let tenantIds: string[];
@@ -271,20 +311,43 @@ export class OAuthServer {
     } else if (p.tenant === 'all') {
       tenantIds = [];
     } else {
-      tenantIds = p.tenant.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      tenantIds = p.tenant
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
     }
     const unknown = tenantIds.find((t) => !this.tenants.has(t));
-    if (unknown) return { kind: 'error-page', status: 400, error: 'invalid_request', description: `Unknown organisation ${unknown}` };
+    if (unknown)
+      return {
+        kind: 'error-page',
+        status: 400,
+        error: 'invalid_request',
+        description: `Unknown organisation ${unknown}`,
+      };
 
     const consent = p.consent ?? (consentPageByDefault ? 'page' : 'allow');
-    if (consent === 'page') return { kind: 'consent-page', client: { ...client }, scope, tenantIds };
+    if (consent === 'page')
+      return { kind: 'consent-page', client: { ...client }, scope, tenantIds };
     if (consent === 'deny') return back({ error: 'access_denied' });
     if (p.tenant === 'all') tenantIds = this.allTenantIds();
-    if (tenantIds.length === 0) return { kind: 'error-page', status: 400, error: 'invalid_request', description: 'No organisation to connect' };
+    if (tenantIds.length === 0)
+      return {
+        kind: 'error-page',
+        status: 400,
+        error: 'invalid_request',
+        description: 'No organisation to connect',
+      };
 
     const now = this.clock.now();
     const authEventId = newId();
-    for (const tenantId of tenantIds) this.upsertConnection(client.clientId, this.userId, tenantId, authEventId, now);
+    for (const tenantId of tenantIds)
+      this.upsertConnection(
+        client.clientId,
+        this.userId,
+        tenantId,
+        authEventId,
+        now,
+      );
     const code = newOpaqueToken(32);
     this.codes.set(code, {
       code,
@@ -296,10 +359,16 @@ export class OAuthServer {
       expiresAt: now + this.timings.authCodeTtlMs,
       used: false,
       codeChallenge: p.code_challenge,
-      codeChallengeMethod: p.code_challenge ? ((p.code_challenge_method as 'S256' | 'plain') ?? 'plain') : undefined,
+      codeChallengeMethod: p.code_challenge
+        ? ((p.code_challenge_method as 'S256' | 'plain') ?? 'plain')
+        : undefined,
     });
     this.onChange();
-    return back({ code, scope: scope.join(' '), session_state: newOpaqueToken(16) });
+    return back({
+      code,
+      scope: scope.join(' '),
+      session_state: newOpaqueToken(16),
+    });
   }
 
   private allTenantIds(): string[] {
@@ -309,46 +378,83 @@ export class OAuthServer {
   /** Set by the runtime: lists every organisation, for `tenant=all`. */
   tenantLister?: () => string[];
 
-  private upsertConnection(clientId: string, userId: string, tenantId: string, authEventId: string, now: number): ConnectionRecord {
+  private upsertConnection(
+    clientId: string,
+    userId: string,
+    tenantId: string,
+    authEventId: string,
+    now: number,
+  ): ConnectionRecord {
     const existing = [...this.connections.values()].find(
-      (c) => c.clientId === clientId && c.userId === userId && c.tenantId === tenantId,
+      (c) =>
+        c.clientId === clientId &&
+        c.userId === userId &&
+        c.tenantId === tenantId,
     );
     if (existing) {
       existing.authEventId = authEventId;
       existing.updatedAt = now;
       return existing;
     }
-    const conn: ConnectionRecord = { id: newId(), clientId, userId, tenantId, authEventId, createdAt: now, updatedAt: now };
+    const conn: ConnectionRecord = {
+      id: newId(),
+      clientId,
+      userId,
+      tenantId,
+      authEventId,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.connections.set(conn.id, conn);
     return conn;
   }
 
   // ---- token endpoint ----------------------------------------------------------------------------------
 
-  token(authorization: string | undefined, form: Record<string, string | undefined>): TokenResponse {
-    const client = this.authenticateClient(authorization, form);
+  token(
+    authorization: string | undefined,
+    form: Record<string, string | undefined>,
+  ): TokenResponse {
+    const { client, confidential } = this.authenticateClient(
+      authorization,
+      form,
+    );
     const grantType = form['grant_type'];
-    if (grantType === 'authorization_code') return this.exchangeCode(client, form);
-    if (grantType === 'refresh_token') {
-      if (form['client_secret'] === undefined && !authorization) throw new OAuthError('invalid_client');
+    if (grantType === 'authorization_code')
+      return this.exchangeCode(client, confidential, form);
+    if (grantType === 'refresh_token')
       return this.refresh(client, form['refresh_token']);
-    }
-    if (!grantType) throw new OAuthError('invalid_request', 400, 'grant_type is required');
+    if (!grantType)
+      throw new OAuthError('invalid_request', 400, 'grant_type is required');
     throw new OAuthError('unsupported_grant_type');
   }
 
-  private exchangeCode(client: OAuthClient, form: Record<string, string | undefined>): TokenResponse {
+  private exchangeCode(
+    client: OAuthClient,
+    confidential: boolean,
+    form: Record<string, string | undefined>,
+  ): TokenResponse {
     const code = form['code'] ? this.codes.get(form['code']) : undefined;
     const now = this.clock.now();
-    if (!code || code.used || code.clientId !== client.clientId || now >= code.expiresAt) {
+    if (
+      !code ||
+      code.used ||
+      code.clientId !== client.clientId ||
+      now >= code.expiresAt
+    ) {
       throw new OAuthError('invalid_grant');
     }
-    if (form['redirect_uri'] !== code.redirectUri) throw new OAuthError('invalid_grant');
+    if (form['redirect_uri'] !== code.redirectUri)
+      throw new OAuthError('invalid_grant');
     if (code.codeChallenge) {
       const verifier = form['code_verifier'];
-      const expected = code.codeChallengeMethod === 'S256' && verifier ? sha256base64url(verifier) : verifier;
-      if (!verifier || expected !== code.codeChallenge) throw new OAuthError('invalid_grant');
-    } else if (form['client_secret'] === undefined && form['code_verifier'] !== undefined && !form['client_id']) {
+      const expected =
+        code.codeChallengeMethod === 'S256' && verifier
+          ? sha256base64url(verifier)
+          : verifier;
+      if (!verifier || expected !== code.codeChallenge)
+        throw new OAuthError('invalid_grant');
+    } else if (!confidential) {
       throw new OAuthError('invalid_client');
     }
     code.used = true;
@@ -356,31 +462,45 @@ export class OAuthServer {
     return this.issue(client, code.userId, code.scope, code.authEventId);
   }
 
-  private refresh(client: OAuthClient, token: string | undefined): TokenResponse {
+  private refresh(
+    client: OAuthClient,
+    token: string | undefined,
+  ): TokenResponse {
     const record = token ? this.refreshTokens.get(token) : undefined;
     const now = this.clock.now();
-    if (!record || record.revoked || record.clientId !== client.clientId) throw new OAuthError('invalid_grant');
+    if (!record || record.revoked || record.clientId !== client.clientId)
+      throw new OAuthError('invalid_grant');
     if (now >= record.expiresAt) throw new OAuthError('invalid_grant');
-    if (record.usedAt !== undefined && now >= record.usedAt + this.timings.refreshGraceMs) throw new OAuthError('invalid_grant');
+    if (
+      record.usedAt !== undefined &&
+      now >= record.usedAt + this.timings.refreshGraceMs
+    )
+      throw new OAuthError('invalid_grant');
     if (record.usedAt === undefined) record.usedAt = now;
     return this.issue(client, record.userId, record.scope, record.authEventId);
   }
 
-  private issue(client: OAuthClient, userId: string, scope: string[], authEventId: string): TokenResponse {
+  private issue(
+    client: OAuthClient,
+    userId: string,
+    scope: string[],
+    authEventId: string,
+  ): TokenResponse {
     const now = this.clock.now();
     this.prune(now);
     const jti = newId();
     const exp = now + this.timings.accessTokenTtlMs;
     const iss = this.issuer();
+    const seconds = Math.floor(now / 1000);
     const access = signJwt(
       {
-        nbf: Math.floor(now / 1000),
+        nbf: seconds,
         exp: Math.floor(exp / 1000),
         iss,
         aud: `${iss}/resources`,
         client_id: client.clientId,
         sub: userId,
-        auth_time: Math.floor(now / 1000),
+        auth_time: seconds,
         xero_userid: userId,
         global_session_id: authEventId,
         sid: authEventId,
@@ -390,84 +510,93 @@ export class OAuthServer {
       },
       this.signingSecret,
     );
-    this.accessTokens.set(access, { token: access, jti, clientId: client.clientId, userId, scope, authEventId, issuedAt: now, expiresAt: exp });
-    const response: TokenResponse = {
-      access_token: access,
-      expires_in: Math.round(this.timings.accessTokenTtlMs / 1000),
-      token_type: 'Bearer',
-      scope: scope.join(' '),
-    };
-    if (scope.includes('openid')) {
-      response.id_token = signJwt(
-        {
-          nbf: Math.floor(now / 1000),
-          exp: Math.floor(now / 1000) + 300,
-          iss,
-          aud: client.clientId,
-          iat: Math.floor(now / 1000),
-          at_hash: sha256base64url(access).slice(0, 22),
-          sid: authEventId,
-          sub: userId,
-          auth_time: Math.floor(now / 1000),
-          xero_userid: userId,
-          global_session_id: authEventId,
-          preferred_username: 'sandbox.user@example.com',
-          email: 'sandbox.user@example.com',
-          given_name: 'Sandbox',
-          family_name: 'User',
-        },
-        client.clientSecret,
-      );
-      // Xero lists id_token first.
-      const { id_token, ...rest } = response;
-      this.onChange();
-      const withRefresh = this.withRefresh({ id_token, ...rest }, client, userId, scope, authEventId, now);
-      return withRefresh;
-    }
-    this.onChange();
-    return this.withRefresh(response, client, userId, scope, authEventId, now);
-  }
-
-  private withRefresh(
-    response: TokenResponse,
-    client: OAuthClient,
-    userId: string,
-    scope: string[],
-    authEventId: string,
-    now: number,
-  ): TokenResponse {
-    if (!scope.includes('offline_access')) return response;
-    const refresh = newOpaqueToken(32);
-    this.refreshTokens.set(refresh, {
-      token: refresh,
+    this.accessTokens.set(access, {
+      token: access,
+      jti,
       clientId: client.clientId,
       userId,
       scope,
       authEventId,
       issuedAt: now,
-      expiresAt: now + this.timings.refreshTokenTtlMs,
+      expiresAt: exp,
     });
-    const { scope: s, ...rest } = response;
-    return { ...rest, refresh_token: refresh, scope: s };
+
+    let refresh: string | undefined;
+    if (scope.includes('offline_access')) {
+      refresh = newOpaqueToken(32);
+      this.refreshTokens.set(refresh, {
+        token: refresh,
+        clientId: client.clientId,
+        userId,
+        scope,
+        authEventId,
+        issuedAt: now,
+        expiresAt: now + this.timings.refreshTokenTtlMs,
+      });
+    }
+    const idToken = scope.includes('openid')
+      ? signJwt(
+          {
+            nbf: seconds,
+            exp: seconds + 300,
+            iss,
+            aud: client.clientId,
+            iat: seconds,
+            at_hash: sha256base64url(access).slice(0, 22),
+            sid: authEventId,
+            sub: userId,
+            auth_time: seconds,
+            xero_userid: userId,
+            global_session_id: authEventId,
+            preferred_username: 'sandbox.user@example.com',
+            email: 'sandbox.user@example.com',
+            given_name: 'Sandbox',
+            family_name: 'User',
+          },
+          client.clientSecret,
+        )
+      : undefined;
+    this.onChange();
+    // Field order as Xero sends it.
+    return {
+      ...(idToken ? { id_token: idToken } : {}),
+      access_token: access,
+      expires_in: Math.round(this.timings.accessTokenTtlMs / 1000),
+      token_type: 'Bearer',
+      ...(refresh ? { refresh_token: refresh } : {}),
+      scope: scope.join(' '),
+    };
   }
 
   private prune(now: number): void {
     if (this.accessTokens.size > 5000) {
-      for (const [k, t] of this.accessTokens) if (t.expiresAt + this.timings.refreshGraceMs < now) this.accessTokens.delete(k);
+      for (const [k, t] of this.accessTokens)
+        if (t.expiresAt + this.timings.refreshGraceMs < now)
+          this.accessTokens.delete(k);
     }
     if (this.refreshTokens.size > 5000) {
       for (const [k, t] of this.refreshTokens) {
-        if (t.expiresAt < now || (t.usedAt !== undefined && t.usedAt + this.timings.refreshGraceMs < now)) this.refreshTokens.delete(k);
+        if (
+          t.expiresAt < now ||
+          (t.usedAt !== undefined &&
+            t.usedAt + this.timings.refreshGraceMs < now)
+        )
+          this.refreshTokens.delete(k);
       }
     }
-    for (const [k, c] of this.codes) if (c.expiresAt < now) this.codes.delete(k);
+    for (const [k, c] of this.codes)
+      if (c.expiresAt < now) this.codes.delete(k);
   }
 
   /** POST /connect/revocation: revokes the grant (every token of this client and user) and its connections. */
-  revoke(authorization: string | undefined, form: Record<string, string | undefined>): void {
-    const client = this.authenticateClient(authorization, form);
+  revoke(
+    authorization: string | undefined,
+    form: Record<string, string | undefined>,
+  ): void {
+    const { client } = this.authenticateClient(authorization, form);
     const token = form['token'];
-    if (!token) throw new OAuthError('invalid_request', 400, 'token is required');
+    if (!token)
+      throw new OAuthError('invalid_request', 400, 'token is required');
     const rt = this.refreshTokens.get(token);
     const at = this.accessTokens.get(token);
     const owner = rt ?? at;
@@ -476,36 +605,55 @@ export class OAuthServer {
   }
 
   private revokeGrant(clientId: string, userId: string): void {
-    for (const t of this.refreshTokens.values()) if (t.clientId === clientId && t.userId === userId) t.revoked = true;
-    for (const t of this.accessTokens.values()) if (t.clientId === clientId && t.userId === userId) t.revoked = true;
-    for (const [id, c] of this.connections) if (c.clientId === clientId && c.userId === userId) this.connections.delete(id);
+    for (const t of this.refreshTokens.values())
+      if (t.clientId === clientId && t.userId === userId) t.revoked = true;
+    for (const t of this.accessTokens.values())
+      if (t.clientId === clientId && t.userId === userId) t.revoked = true;
+    for (const [id, c] of this.connections)
+      if (c.clientId === clientId && c.userId === userId)
+        this.connections.delete(id);
     this.onChange();
   }
 
   // ---- resource side -----------------------------------------------------------------------------------
 
   checkAccessToken(authorization: string | undefined): TokenCheck {
-    if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) return { ok: false, reason: 'missing' };
+    if (!authorization || !/^Bearer\s+\S+/i.test(authorization))
+      return { ok: false, reason: 'missing' };
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     const record = this.accessTokens.get(token);
     if (!record) return { ok: false, reason: 'invalid' };
     if (record.revoked) return { ok: false, reason: 'revoked' };
-    if (this.clock.now() >= record.expiresAt) return { ok: false, reason: 'expired', expiredAt: record.expiresAt };
+    if (this.clock.now() >= record.expiresAt)
+      return { ok: false, reason: 'expired', expiredAt: record.expiresAt };
     return { ok: true, token: record };
   }
 
   hasConnection(token: AccessTokenRecord, tenantId: string): boolean {
     const t = tenantId.toLowerCase();
     for (const c of this.connections.values()) {
-      if (c.clientId === token.clientId && c.userId === token.userId && c.tenantId === t) return this.tenants.has(t);
+      if (
+        c.clientId === token.clientId &&
+        c.userId === token.userId &&
+        c.tenantId === t
+      )
+        return this.tenants.has(t);
     }
     return false;
   }
 
   /** GET /connections, per xero-identity.yaml's Connection schema. */
-  connectionsFor(token: AccessTokenRecord, authEventId?: string): Array<Record<string, unknown>> {
+  connectionsFor(
+    token: AccessTokenRecord,
+    authEventId?: string,
+  ): Array<Record<string, unknown>> {
     return [...this.connections.values()]
-      .filter((c) => c.clientId === token.clientId && c.userId === token.userId && this.tenants.has(c.tenantId))
+      .filter(
+        (c) =>
+          c.clientId === token.clientId &&
+          c.userId === token.userId &&
+          this.tenants.has(c.tenantId),
+      )
       .filter((c) => !authEventId || c.authEventId === authEventId)
       .sort((a, b) => a.createdAt - b.createdAt)
       .map((c) => ({
@@ -521,7 +669,8 @@ export class OAuthServer {
 
   deleteConnection(token: AccessTokenRecord, id: string): boolean {
     const c = this.connections.get(id.toLowerCase());
-    if (!c || c.clientId !== token.clientId || c.userId !== token.userId) return false;
+    if (!c || c.clientId !== token.clientId || c.userId !== token.userId)
+      return false;
     this.connections.delete(c.id);
     this.onChange();
     return true;
@@ -530,17 +679,42 @@ export class OAuthServer {
   // ---- sandbox helpers ---------------------------------------------------------------------------------
 
   /** Issues a token set as if the user had consented to `tenantIds` (the /sandbox/tokens shortcut). */
-  issueDirect(input: { tenantIds: string[]; clientId?: string; scope?: string }): TokenResponse {
-    const client = this.clients.get(input.clientId ?? this.defaultClient.clientId);
-    if (!client) throw new OAuthError('invalid_client', 400, `Unknown client ${input.clientId}`);
+  issueDirect(input: {
+    tenantIds: string[];
+    clientId?: string;
+    scope?: string;
+  }): TokenResponse {
+    const client = this.clients.get(
+      input.clientId ?? this.defaultClient.clientId,
+    );
+    if (!client)
+      throw new OAuthError(
+        'invalid_client',
+        400,
+        `Unknown client ${input.clientId}`,
+      );
     const scope = (input.scope ?? DEFAULT_SCOPE).split(/\s+/).filter(Boolean);
     const bad = scope.find((s) => !KNOWN_SCOPES.has(s));
     if (bad) throw new OAuthError('invalid_scope', 400, bad);
-    const unknown = input.tenantIds.find((t) => !this.tenants.has(t.toLowerCase()));
-    if (unknown) throw new OAuthError('invalid_request', 400, `Unknown organisation ${unknown}`);
+    const unknown = input.tenantIds.find(
+      (t) => !this.tenants.has(t.toLowerCase()),
+    );
+    if (unknown)
+      throw new OAuthError(
+        'invalid_request',
+        400,
+        `Unknown organisation ${unknown}`,
+      );
     const now = this.clock.now();
     const authEventId = newId();
-    for (const t of input.tenantIds) this.upsertConnection(client.clientId, this.userId, t.toLowerCase(), authEventId, now);
+    for (const t of input.tenantIds)
+      this.upsertConnection(
+        client.clientId,
+        this.userId,
+        t.toLowerCase(),
+        authEventId,
+        now,
+      );
     return this.issue(client, this.userId, scope, authEventId);
   }
 
@@ -554,11 +728,14 @@ export class OAuthServer {
 
   /** Forgets connections to an organisation that no longer exists. */
   dropTenant(tenantId: string): void {
-    for (const [id, c] of this.connections) if (c.tenantId === tenantId) this.connections.delete(id);
+    for (const [id, c] of this.connections)
+      if (c.tenantId === tenantId) this.connections.delete(id);
   }
 
   reset(): void {
-    this.clients = new Map([[this.defaultClient.clientId, { ...this.defaultClient }]]);
+    this.clients = new Map([
+      [this.defaultClient.clientId, { ...this.defaultClient }],
+    ]);
     this.connections.clear();
     this.accessTokens.clear();
     this.refreshTokens.clear();
@@ -585,6 +762,8 @@ export class OAuthServer {
     this.clients.set(this.defaultClient.clientId, { ...this.defaultClient });
     this.connections = new Map(s.connections.map((c) => [c.id, { ...c }]));
     this.accessTokens = new Map(s.accessTokens.map((t) => [t.token, { ...t }]));
-    this.refreshTokens = new Map(s.refreshTokens.map((t) => [t.token, { ...t }]));
+    this.refreshTokens = new Map(
+      s.refreshTokens.map((t) => [t.token, { ...t }]),
+    );
   }
 }

@@ -32,14 +32,24 @@ export interface NewOrganisation {
   webhookUrl?: string;
 }
 
-const VERSION_BY_COUNTRY: Record<string, OrganisationRecord['Version']> = { NZ: 'NZ', AU: 'AU', GB: 'UK', US: 'US' };
+const VERSION_BY_COUNTRY: Record<string, OrganisationRecord['Version']> = {
+  NZ: 'NZ',
+  AU: 'AU',
+  GB: 'UK',
+  US: 'US',
+};
 const TZ_BY_COUNTRY: Record<string, string> = {
   NZ: 'NEWZEALANDSTANDARDTIME',
   AU: 'AUSEASTERNSTANDARDTIME',
   GB: 'GMTSTANDARDTIME',
   US: 'EASTERNSTANDARDTIME',
 };
-const CURRENCY_BY_COUNTRY: Record<string, string> = { NZ: 'NZD', AU: 'AUD', GB: 'GBP', US: 'USD' };
+const CURRENCY_BY_COUNTRY: Record<string, string> = {
+  NZ: 'NZD',
+  AU: 'AUD',
+  GB: 'GBP',
+  US: 'USD',
+};
 
 /** A connected Xero organisation (a "tenant"): its details and its contacts. */
 export class Organisation {
