@@ -43,10 +43,11 @@ function secrets() {
  * @param {string} name
  * @param {number} port
  * @param {string} probe
+ * @param {Record<string, string>} [extraEnv]
  */
-async function startApp(name, port, probe) {
+async function startApp(name, port, probe, extraEnv = {}) {
   const main = path.join(ROOT, 'dist', 'apps', name, 'main.js');
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}] `;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = '';
@@ -121,10 +122,17 @@ async function main() {
   secrets();
 
   log('building the apps (cached after the first time)...');
-  execFileSync(process.execPath, [require.resolve('nx/bin/nx'), 'run-many', '-t', 'build', '--projects=customers,xero-sync,xero-sandbox'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  try {
+    execFileSync(process.execPath, [require.resolve('nx/bin/nx'), 'run-many', '-t', 'build', '--projects=customers,xero-sync,xero-sandbox'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const e = /** @type {{stdout?: string, stderr?: string}} */ (err);
+    process.stderr.write(`${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error('the build failed (output above)');
+  }
 
   if (!env.MONGODB_URI) {
     const db = await infra.startEmbeddedMongo({ dir: path.join(DATA, 'ferretdb'), port: Number(env.FERRETDB_PORT ?? 27017), log });
@@ -153,7 +161,8 @@ async function main() {
   if (useSandbox) {
     env.XERO_SANDBOX_STATE_FILE ??= path.join(DATA, 'xero-sandbox.json');
     env.XERO_SANDBOX_WEBHOOK_URL ??= `http://127.0.0.1:${ports.sync}/xero/webhooks`;
-    sandboxUrl = await startApp('xero-sandbox', ports.sandbox, '/health/live');
+    // The sandbox stands in for Xero: quiet unless asked (XERO_SANDBOX_LOG_LEVEL=info).
+    sandboxUrl = await startApp('xero-sandbox', ports.sandbox, '/health/live', { LOG_LEVEL: env.XERO_SANDBOX_LOG_LEVEL ?? 'warn' });
     env.XERO_API_URL ??= sandboxUrl;
     env.XERO_AUTHORIZE_URL ??= `${sandboxUrl}/identity/connect/authorize`;
     env.XERO_TOKEN_URL ??= `${sandboxUrl}/connect/token`;

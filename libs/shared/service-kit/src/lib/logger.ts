@@ -16,11 +16,15 @@ export function createLogger(level: string, service: string): pino.Logger {
   });
 }
 
+/** NestJS's start-up chatter (one line per module and route) is debug detail, not news. */
+const BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /** Lets NestJS write its own messages through pino. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: pino.Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && BOOT_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));
