@@ -19,17 +19,24 @@ import addFormats from 'ajv-formats';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 
+/**
+ * Xero's official OpenAPI documents: `XERO_OPENAPI_DIR`, else the project's shared reference folder
+ * that sits beside the repository (`../shared/reference/xero-openapi`, as on developer machines and CI).
+ */
 export const REFERENCE_DIR =
-  process.env['XERO_OPENAPI_DIR'] ?? '/work/shared/reference/xero-openapi';
+  process.env['XERO_OPENAPI_DIR'] ?? resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'reference', 'xero-openapi');
 
 type Schema = Record<string, unknown>;
 
 /** Parses a YAML spec once per machine (cached as JSON in the temp dir, keyed by path, size and mtime). */
 export function loadSpec(file: string): Schema {
   const path = join(REFERENCE_DIR, file);
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: the Xero OpenAPI documents are read from ../shared/reference/xero-openapi beside the repository, or from XERO_OPENAPI_DIR`);
+  }
   const st = statSync(path);
   const key = createHash('sha1')
     .update(`${path}:${st.size}:${st.mtimeMs}`)
