@@ -32,7 +32,8 @@ export default [
             },
             {
               sourceTag: 'type:messaging',
-              onlyDependOnLibsWithTags: ['type:contracts'],
+              // the testing harness only from specs, which run against the real broker
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'],
             },
             {
               sourceTag: 'type:platform',
