@@ -12,6 +12,8 @@ import {
   STRING_FIELDS,
   StringField,
   TAX_NUMBER_TYPES,
+  emptyAddress,
+  emptyPhone,
 } from './contact';
 import { FIELD_LABELS, Messages } from './contact-messages';
 
@@ -237,33 +239,35 @@ function readEnum(
   }
 }
 
-function readPhones(
+/**
+ * Phones and addresses merge by type: an entry replaces the value of its type, an entry without a
+ * type is ignored, and an entry whose values are all empty clears that type.
+ */
+function readByType<T extends string, V extends object>(
   entries: unknown[],
-  patch: ContactPatch,
-  echo: Json,
+  spec: {
+    typeKey: string;
+    types: readonly T[];
+    fields: readonly (keyof V & string)[];
+    empty: (type: T) => V;
+    isCleared: (value: V) => boolean;
+  },
   errors: string[],
-): void {
+): { echoed: Json[]; values: [T, V | null][] } {
   const echoed: Json[] = [];
+  const values: [T, V | null][] = [];
   for (const entry of entries) {
     if (!isObject(entry)) continue;
-    const type = entry['PhoneType'];
+    const type = entry[spec.typeKey];
     if (type === undefined || type === null || type === '') continue; // entries without a type are ignored
-    if (
-      typeof type !== 'string' ||
-      !(PHONE_TYPES as readonly string[]).includes(type)
-    ) {
-      errors.push(Messages.notInEnum('PhoneType', String(type)));
+    if (typeof type !== 'string' || !(spec.types as readonly string[]).includes(type)) {
+      errors.push(Messages.notInEnum(spec.typeKey, String(type)));
       continue;
     }
-    const phone: Phone = {
-      PhoneType: type as PhoneType,
-      PhoneNumber: '',
-      PhoneAreaCode: '',
-      PhoneCountryCode: '',
-    };
-    const e: Json = { PhoneType: type };
+    const value = spec.empty(type as T);
+    const e: Json = { [spec.typeKey]: type };
     let ok = true;
-    for (const f of PHONE_FIELDS) {
+    for (const f of spec.fields) {
       const v = entry[f];
       if (v === undefined || v === null) continue;
       if (typeof v !== 'string') {
@@ -272,65 +276,44 @@ function readPhones(
         continue;
       }
       checkLength(f, v, errors);
-      phone[f] = v;
+      (value as Record<string, string>)[f] = v;
       e[f] = v;
     }
     echoed.push(e);
-    if (ok)
-      patch.phones[phone.PhoneType] =
-        phone.PhoneNumber.trim() === '' ? null : phone;
+    if (ok) values.push([type as T, spec.isCleared(value) ? null : value]);
   }
+  return { echoed, values };
+}
+
+function readPhones(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+  const { echoed, values } = readByType(
+    entries,
+    {
+      typeKey: 'PhoneType',
+      types: PHONE_TYPES,
+      fields: PHONE_FIELDS,
+      empty: emptyPhone,
+      isCleared: (p) => p.PhoneNumber.trim() === '',
+    },
+    errors,
+  );
+  for (const [type, phone] of values) patch.phones[type] = phone;
   echo['Phones'] = echoed;
 }
 
-function readAddresses(
-  entries: unknown[],
-  patch: ContactPatch,
-  echo: Json,
-  errors: string[],
-): void {
-  const echoed: Json[] = [];
-  for (const entry of entries) {
-    if (!isObject(entry)) continue;
-    const type = entry['AddressType'];
-    if (type === undefined || type === null || type === '') continue;
-    if (
-      typeof type !== 'string' ||
-      !(ADDRESS_TYPES as readonly string[]).includes(type)
-    ) {
-      errors.push(Messages.notInEnum('AddressType', String(type)));
-      continue;
-    }
-    const address: Address = {
-      AddressType: type as AddressType,
-      AddressLine1: '',
-      AddressLine2: '',
-      AddressLine3: '',
-      AddressLine4: '',
-      City: '',
-      Region: '',
-      PostalCode: '',
-      Country: '',
-      AttentionTo: '',
-    };
-    const e: Json = { AddressType: type };
-    let ok = true;
-    for (const f of ADDRESS_FIELDS) {
-      const v = entry[f];
-      if (v === undefined || v === null) continue;
-      if (typeof v !== 'string') {
-        errors.push(Messages.notAString(f));
-        ok = false;
-        continue;
-      }
-      checkLength(f, v, errors);
-      address[f] = v;
-      e[f] = v;
-    }
-    echoed.push(e);
-    const empty = ADDRESS_FIELDS.every((f) => address[f].trim() === '');
-    if (ok) patch.addresses[address.AddressType] = empty ? null : address;
-  }
+function readAddresses(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+  const { echoed, values } = readByType(
+    entries,
+    {
+      typeKey: 'AddressType',
+      types: ADDRESS_TYPES,
+      fields: ADDRESS_FIELDS,
+      empty: emptyAddress,
+      isCleared: (a) => ADDRESS_FIELDS.every((f) => a[f].trim() === ''),
+    },
+    errors,
+  );
+  for (const [type, address] of values) patch.addresses[type] = address;
   echo['Addresses'] = echoed;
 }
 
