@@ -84,6 +84,17 @@ describe('xero-sync records customer.changed.v1 in its ledger', () => {
     expect(e).toMatchObject({ desiredVersion: 3, desired: { lastName: 'New' } });
   });
 
+  it('loses nothing when many events for one customer arrive at once (concurrent deliveries)', async () => {
+    const id = uniqueName('c');
+    const fields = ['customerCode', 'firstName', 'lastName', 'companyName', 'email', 'phone', 'mobile', 'fax', 'taxNumber'];
+    await Promise.all(
+      fields.map((f, i) => send(changed(id, { customerVersion: i + 1, changedFields: [f], snapshot: { id, [f]: `v${i + 1}` } }))),
+    );
+    const e = await entryFor(id, (x) => (x['recentEventIds'] as string[]).length === fields.length);
+    expect((e['pendingFields'] as string[]).sort()).toEqual([...fields].sort());
+    expect(e['desiredVersion']).toBe(fields.length);
+  });
+
   it('turns an on-account sale into a full push of every mapped field', async () => {
     const id = uniqueName('c');
     await send(changed(id, { reason: 'on_account_sale', changedFields: [], snapshot: { id, companyName: 'Acme' } }));

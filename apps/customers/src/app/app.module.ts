@@ -1,9 +1,9 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpClient } from '@pos/messaging';
 import { ApiKeyGuard } from '../auth/auth.guards';
 import { HttpErrorFilter } from '../common/http-errors';
+import { DocumentLocks } from '@pos/service-kit';
 import { ConfigModule } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -17,7 +17,8 @@ import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
 import { RetailersController } from '../retailers/retailers.controller';
 import { RetailersService } from '../retailers/retailers.service';
 import { XeroStatusConsumer } from '../xero-status/xero-status.consumer';
-import { HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { XeroConnectionController } from '../xero-connection/xero-connection.controller';
+import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -36,25 +37,15 @@ export class AppModule implements NestModule {
           { name: CUSTOMERS, schema: CustomerSchema },
           { name: RETAILERS, schema: RetailerSchema },
         ]),
+        // Writes must keep working while the broker is away: they wait in the outbox.
+        AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'customers', logger: messagingLogger(logger) }),
       ],
-      controllers: [RetailersController, CustomersController, HealthController, MetricsController],
+      controllers: [RetailersController, CustomersController, XeroConnectionController, HealthController, MetricsController],
       providers: [
-        {
-          provide: AmqpClient,
-          useFactory: () => {
-            const client = new AmqpClient({
-              url: config.AMQP_URL,
-              connectionName: 'customers',
-              logger: messagingLogger(logger),
-            });
-            // Writes must keep working while the broker is away: they wait in the outbox.
-            client.startInBackground();
-            return client;
-          },
-        },
         { provide: 'LOGGER', useValue: logger },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        DocumentLocks,
         RetailersService,
         CustomerRepository,
         CustomersService,

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { validationException } from '../common/http-errors';
+import { checkJsonBody, requireJsonBody } from '../common/request-body';
 import { PinoNestLogger, createLogger } from '@pos/service-kit';
 import { CustomersConfig } from '../config/customers.config';
 import { AppModule } from './app.module';
@@ -13,7 +14,7 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
     bodyParser: false,
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL, 'customers')),
   });
-  app.use(json({ limit: '1mb', strict: true }));
+  app.use(requireJsonBody, json({ limit: '1mb', strict: true }), checkJsonBody);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(
     new ValidationPipe({

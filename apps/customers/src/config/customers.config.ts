@@ -26,6 +26,19 @@ export class CustomersConfig {
   @IsOptional() @IsString() @MinLength(16, { message: 'OAUTH_STATE_SECRET must be at least 16 characters' })
   OAUTH_STATE_SECRET?: string;
 
+  // The three below are filled in by loadCustomersConfig when unset (Xero's own, or the local sandbox).
+  /** Xero's OAuth 2.0 authorize endpoint (GET /api/xero/connect redirects there). */
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'XERO_AUTHORIZE_URL must be an http(s) URL' })
+  XERO_AUTHORIZE_URL!: string;
+
+  /** The Xero app's client id; unset means the local Xero sandbox. */
+  @IsOptional() @IsString() @Matches(/^\S{1,200}$/, { message: 'XERO_CLIENT_ID must be 1-200 non-blank characters' })
+  XERO_CLIENT_ID!: string;
+
+  /** Where Xero sends the browser back: xero-sync's GET /xero/callback. */
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'XERO_REDIRECT_URI must be an http(s) URL' })
+  XERO_REDIRECT_URI!: string;
+
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
@@ -43,11 +56,24 @@ export class CustomersConfig {
   QUEUE_PREFIX = '';
 }
 
+/** The local Xero sandbox (apps/xero-sandbox) and xero-sync's callback, used when no Xero app is configured. */
+export const SANDBOX_XERO = {
+  authorizeUrl: 'http://127.0.0.1:3002/identity/connect/authorize',
+  clientId: 'sandbox-client',
+  redirectUri: 'http://127.0.0.1:3001/xero/callback',
+} as const;
+export const XERO_LOGIN_AUTHORIZE_URL = 'https://login.xero.com/identity/connect/authorize';
+
 /** Reads and checks the configuration; the error names every bad variable. */
 export function loadCustomersConfig(env: Record<string, string | undefined>): CustomersConfig {
   const config = loadConfig(CustomersConfig, env);
   if (config.NODE_ENV === 'production' && !config.OAUTH_STATE_SECRET) {
     throw new Error('Invalid configuration:\n  OAUTH_STATE_SECRET: required in production');
   }
+  // A configured Xero app talks to Xero itself; without one, to the local sandbox (DESIGN §7).
+  const realXero = !!config.XERO_CLIENT_ID;
+  config.XERO_AUTHORIZE_URL ??= realXero ? XERO_LOGIN_AUTHORIZE_URL : SANDBOX_XERO.authorizeUrl;
+  config.XERO_CLIENT_ID ??= SANDBOX_XERO.clientId;
+  config.XERO_REDIRECT_URI ??= SANDBOX_XERO.redirectUri;
   return config;
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DomainError, XeroStatus } from '@pos/customers-domain';
 import { FilterQuery, Model, UpdateQuery } from 'mongoose';
+import { DocumentLocks } from '@pos/service-kit';
 import { CUSTOMERS, CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';
 
 export interface CustomerWrite {
@@ -22,8 +23,14 @@ export interface CustomerSearch {
 
 const SALES_KEPT = 50;
 
+/**
+ * A unique index refused the write. MongoDB says E11000; FerretDB (SQLite) does so on insert but
+ * answers an update with InternalError "UNIQUE constraint failed".
+ */
 function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: number; message?: string };
+  return e.code === 11000 || /E11000|UNIQUE constraint failed/.test(e.message ?? '');
 }
 
 function escapeRegex(s: string): string {
@@ -32,8 +39,16 @@ function escapeRegex(s: string): string {
 
 /** Customers in MongoDB. Every write is one document, compare-and-set on `rev`. */
 @Injectable()
-export class CustomerRepository {
-  constructor(@InjectModel(CUSTOMERS) private readonly model: Model<CustomerDoc>) {}
+export class CustomerRepository implements OnModuleInit {
+  constructor(
+    @InjectModel(CUSTOMERS) private readonly model: Model<CustomerDoc>,
+    private readonly locks: DocumentLocks,
+  ) {}
+
+  /** The unique customer-code index must exist before the first write, or a duplicate could slip in. */
+  async onModuleInit() {
+    await this.model.init();
+  }
 
   async insert(doc: Omit<CustomerDoc, 'createdAt' | 'updatedAt'>): Promise<CustomerDoc> {
     try {
@@ -45,11 +60,19 @@ export class CustomerRepository {
     }
   }
 
+  /**
+   * The retailer's customer, unless deleted. Looked up by `_id` alone and checked here: that is the
+   * one filter every MongoDB-compatible server answers from an index (FerretDB 1.x scans otherwise).
+   */
   async find(retailerId: string, id: string): Promise<CustomerDoc | null> {
-    return this.model.findOne({ _id: id, retailerId, deletedAt: null }).lean<CustomerDoc>().exec();
+    const doc = await this.model.findById(id).lean<CustomerDoc>().exec();
+    return doc && doc.retailerId === retailerId && !doc.deletedAt ? doc : null;
   }
 
-  /** Applies `w` if nobody wrote the document since `doc` was read; false means read again and retry. */
+  /**
+   * Applies `w` if nobody wrote the document since `doc` was read (null: read again and retry).
+   * The caller holds the customer's DocumentLocks lock.
+   */
   async write(doc: CustomerDoc, w: CustomerWrite): Promise<CustomerDoc | null> {
     const update: UpdateQuery<CustomerDoc> & Record<string, unknown> = {
       $set: { ...w.set, updatedAt: new Date() },
@@ -62,12 +85,13 @@ export class CustomerRepository {
       (update.$set as Record<string, unknown>).outboxAt = doc.outboxAt ?? w.event.createdAt;
     }
     if (w.sale) {
-      update.$push = { ...(update.$push as object), sales: { $each: [w.sale], $slice: -SALES_KEPT } };
+      // Written whole rather than `$push` with `$slice`, which FerretDB ignores; safe under the `rev` compare-and-set.
+      (update.$set as Record<string, unknown>).sales = [...(doc.sales ?? []), w.sale].slice(-SALES_KEPT);
       (update.$inc as Record<string, number>).onAccountTotal = w.sale.amount;
     }
     try {
       return await this.model
-        .findOneAndUpdate({ _id: doc._id, rev: doc.rev }, update, { new: true })
+        .findOneAndUpdate(this.locks.conditional(doc._id, { rev: doc.rev }), update, { new: true })
         .lean<CustomerDoc>()
         .exec();
     } catch (err) {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import {
   CustomerFields,
   CustomerPatch,
@@ -21,10 +21,11 @@ import {
 import { ChangeReason, CustomerChanged, buildEvent } from '@pos/sync-contracts';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '@pos/service-kit';
+import { DocumentLocks } from '@pos/service-kit';
 import { CustomerRepository, CustomerWrite } from './customer.repository';
-import { CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';
+import { CustomerDoc, OnAccountSale, OutboxEntry, customerLockKey } from './schemas/customer.schema';
 
-const MAX_WRITE_ATTEMPTS = 10;
+const MAX_WRITE_ATTEMPTS = 20;
 
 /** What a mutation wants to write, worked out from the document as read. */
 type Mutation = CustomerWrite | 'unchanged';
@@ -71,12 +72,16 @@ export function changeEvent(
 
 @Injectable()
 export class CustomersService {
-  constructor(private readonly repo: CustomerRepository) {}
+  constructor(
+    private readonly repo: CustomerRepository,
+    private readonly locks: DocumentLocks,
+  ) {}
 
-  async create(retailerId: string, input: CustomerFields): Promise<CustomerDoc> {
+  async create(retailerId: string, input: CustomerFields | CustomerPatch): Promise<CustomerDoc> {
     const fields = validated(normaliseFields(input));
     const id = randomUUID();
-    const xero = { ...newXeroLink() };
+    // requiredVersion: the version Xero must hold for the customer to count as synced.
+    const xero = { ...newXeroLink(), requiredVersion: 1 };
     const changed = MAPPED_FIELDS.filter((f) => fields[f] !== undefined);
     const skeleton = { _id: id, retailerId, xero };
     return this.repo.insert({
@@ -112,11 +117,7 @@ export class CustomersService {
    */
   update(retailerId: string, id: string, patch: CustomerPatch, ifMatch?: number): Promise<CustomerDoc> {
     return this.mutate(retailerId, id, (doc) => {
-      if (ifMatch !== undefined && ifMatch !== doc.version) {
-        throw new DomainError('CUSTOMER.VERSION_MISMATCH', `customer is at version ${doc.version}, not ${ifMatch}`, {
-          currentVersion: doc.version,
-        });
-      }
+      checkVersion(doc, ifMatch);
       const fields = validated(applyPatch(doc.fields, patch));
       const changed = changedMappedFields(doc.fields, fields);
       if (!changed.length && (fields.note ?? '') === (doc.fields.note ?? '')) return 'unchanged';
@@ -129,8 +130,12 @@ export class CustomersService {
     });
   }
 
-  async remove(retailerId: string, id: string): Promise<void> {
-    await this.mutate(retailerId, id, () => ({ set: { deletedAt: new Date(), codeKey: `~deleted~${id}` } }));
+  /** Soft delete: the customer disappears from the API and frees its customer code. */
+  async remove(retailerId: string, id: string, ifMatch?: number): Promise<void> {
+    await this.mutate(retailerId, id, (doc) => {
+      checkVersion(doc, ifMatch);
+      return { set: { deletedAt: new Date(), codeKey: `~deleted~${id}`, searchKeys: [] } };
+    });
   }
 
   /** Records a sale on account and asks for a full push (creating the Xero contact when unlinked). */
@@ -140,9 +145,19 @@ export class CustomersService {
     return sale;
   }
 
-  /** "Click the red icon": push the whole customer now. */
+  /**
+   * "Click the red icon": push the whole customer now (creating the contact when unlinked). A
+   * customer Xero already holds, with no edits made in Xero to overwrite, has nothing to push.
+   */
   requestPush(retailerId: string, id: string): Promise<CustomerDoc> {
-    return this.mutate(retailerId, id, (doc) => this.fullPush(doc, 'manual_push'));
+    return this.mutate(retailerId, id, (doc) => {
+      if (doc.xero.status === 'synced' && !doc.xero.drift) {
+        throw new DomainError('CUSTOMER.NOTHING_TO_PUSH', 'Xero already has the latest version of this customer', {
+          status: doc.xero.status,
+        });
+      }
+      return this.fullPush(doc, 'manual_push');
+    });
   }
 
   private fullPush(doc: CustomerDoc, reason: ChangeReason, sale?: OnAccountSale): CustomerWrite {
@@ -156,9 +171,15 @@ export class CustomersService {
 
   /**
    * Read, decide, compare-and-set; on a concurrent write, read again and decide again. This keeps
-   * every rule applied to the latest state without multi-document transactions.
+   * every rule applied to the latest state without multi-document transactions. Writes to one
+   * customer are serialised (DocumentLocks): in memory, and where the server's conditional updates
+   * are not atomic (FerretDB) through a lock document as well.
    */
-  async mutate(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
+  mutate(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
+    return this.locks.run(customerLockKey(id), () => this.mutateNow(retailerId, id, decide));
+  }
+
+  private async mutateNow(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const doc = await this.repo.find(retailerId, id);
       if (!doc) throw notFound(id);
@@ -167,7 +188,19 @@ export class CustomersService {
       const written = await this.repo.write(doc, m);
       if (written) return written;
     }
-    throw new Error(`customer ${id} kept changing under ${MAX_WRITE_ATTEMPTS} concurrent writes; try again`);
+    throw new ConflictException({
+      statusCode: 409,
+      error: 'Conflict',
+      message: `customer ${id} kept changing under ${MAX_WRITE_ATTEMPTS} concurrent writes; try again`,
+    });
+  }
+}
+
+function checkVersion(doc: CustomerDoc, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== doc.version) {
+    throw new DomainError('CUSTOMER.VERSION_MISMATCH', `customer is at version ${doc.version}, not ${ifMatch}`, {
+      currentVersion: doc.version,
+    });
   }
 }
 

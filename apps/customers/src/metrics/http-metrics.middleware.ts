@@ -16,7 +16,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const header = req.headers['x-correlation-id'];
     const given = typeof header === 'string' && /^[\w.-]{1,128}$/.test(header) ? header : undefined;
     RequestContext.run(given, () => {
-      const correlationId = RequestContext.correlationId()!;
+      const correlationId = RequestContext.correlationId() ?? '';
       res.setHeader('X-Correlation-Id', correlationId);
       const start = process.hrtime.bigint();
       res.on('finish', () => {

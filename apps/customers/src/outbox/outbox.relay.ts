@@ -1,26 +1,32 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { AmqpClient } from '@pos/messaging';
 import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { DocumentLocks } from '@pos/service-kit';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
-import { CUSTOMERS, CustomerDoc, OutboxEntry } from '../customers/schemas/customer.schema';
+import { CUSTOMERS, CustomerDoc, OutboxEntry, customerLockKey } from '../customers/schemas/customer.schema';
 import { MetricsService } from '../metrics/metrics.service';
 
 const LOCK_MS = 30_000;
+/** Customers with waiting entries looked up per query (one query, then one claim each). */
+const BATCH = 50;
+/** Customers published at the same time; each customer's own entries still go out one by one, in order. */
+const PARALLEL = 8;
 
 /**
  * Publishes the events waiting in customers' outboxes, with publisher confirms, and removes each
  * entry only after the broker confirmed it. Guarantees:
  * - never lost: an entry leaves the document only after its confirm (a crash before that republishes
  *   it: at-least-once, consumers deduplicate by eventId);
- * - per-customer order: one relay at a time holds a customer's lock and publishes its entries in order;
+ * - per-customer order: one relay at a time holds a customer's relay lock and publishes its entries in
+ *   order (the lock is taken and released under the customer's DocumentLocks lock, like every write);
  * - several relays (service instances) share the work without publishing the same entry concurrently;
  *   a lock left by a crashed relay expires after LOCK_MS.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   readonly owner = randomUUID();
   private running = false;
@@ -30,6 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @InjectModel(CUSTOMERS) private readonly customers: Model<CustomerDoc>,
     private readonly amqp: AmqpClient,
+    private readonly locks: DocumentLocks,
     private readonly metrics: MetricsService,
     @Inject(CUSTOMERS_CONFIG) private readonly config: CustomersConfig,
   ) {}
@@ -38,7 +45,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.start();
   }
 
-  async onApplicationShutdown() {
+  /** Stops before the broker connection and the database close (those go in onApplicationShutdown). */
+  async beforeApplicationShutdown() {
     await this.stop();
   }
 
@@ -58,9 +66,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const doc = await this.claim();
-      if (!doc) return total;
-      total += await this.publishClaimed(doc);
+      const ids = await this.waiting(new Date());
+      if (!ids.length) return total;
+      let claimed = 0;
+      let next = 0;
+      const worker = async () => {
+        while (next < ids.length && this.amqp.isConnected()) {
+          const doc = await this.claim(ids[next++]);
+          if (!doc) continue;
+          claimed++;
+          total += await this.publishClaimed(doc);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));
+      if (!claimed || !this.amqp.isConnected()) return total;
     }
   }
 
@@ -86,16 +105,33 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  private async claim(): Promise<CustomerDoc | null> {
-    const now = new Date();
-    return this.customers
-      .findOneAndUpdate(
-        { outboxAt: { $ne: null, $lte: now }, $or: [{ relayLock: null }, { 'relayLock.until': { $lt: now } }] },
-        { $set: { relayLock: { owner: this.owner, until: new Date(now.getTime() + LOCK_MS) } } },
-        { sort: { outboxAt: 1 }, new: true }, // no projection: FerretDB's findAndModify does not take one
-      )
-      .lean<CustomerDoc>()
-      .exec();
+  /** The condition for a customer whose entries a relay may take now. */
+  private claimable(now: Date) {
+    return { outboxAt: { $ne: null, $lte: now }, $or: [{ relayLock: null }, { 'relayLock.until': { $lt: now } }] };
+  }
+
+  /** Customers with waiting entries and no live relay lock, oldest first. */
+  private async waiting(now: Date): Promise<string[]> {
+    const docs = await this.customers.find(this.claimable(now), { _id: 1 }).sort({ outboxAt: 1 }).limit(BATCH).lean<{ _id: string }[]>().exec();
+    return docs.map((d) => d._id);
+  }
+
+  /**
+   * Takes the relay lock of customer `id` if it is still free (or expired) and has waiting entries.
+   * Done under the customer's document lock, so two relays never both take it; a customer whose
+   * document is being written just now is left for the next round.
+   */
+  private async claim(id: string): Promise<CustomerDoc | null> {
+    const claimed = await this.locks.tryRun(customerLockKey(id), async () => {
+      const now = new Date();
+      const doc = await this.customers.findById(id).lean<CustomerDoc>().exec();
+      const free = !doc?.relayLock || new Date(doc.relayLock.until) < now;
+      if (!doc || !doc.outboxAt || !doc.outbox?.length || !free) return null;
+      const relayLock = { owner: this.owner, until: new Date(now.getTime() + LOCK_MS) };
+      const r = await this.customers.updateOne(this.locks.conditional(id, this.claimable(now)), { $set: { relayLock } }).exec();
+      return r.matchedCount ? { ...doc, relayLock } : null;
+    });
+    return claimed ?? null;
   }
 
   private async publishClaimed(doc: CustomerDoc): Promise<number> {
@@ -106,7 +142,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         published.add(entry.eventId);
       }
     } finally {
-      await this.complete(doc, published);
+      await this.complete(doc._id, published);
     }
     return published.size;
   }
@@ -117,20 +153,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Removes the published entries and releases the lock. Writers may have appended meanwhile, so this
-   * is a compare-and-set on outboxSeq ($pull with a condition is not available on every
-   * MongoDB-compatible server), retried on a fresh read.
+   * Removes the published entries and releases the relay lock (if it is still ours: a relay that
+   * outlived its lock must not free another relay's). Writers may have appended meanwhile; where
+   * the server's conditional updates are atomic this is a compare-and-set on outboxSeq ($pull with
+   * a condition is not available on every MongoDB-compatible server), retried on a fresh read.
    */
-  private async complete(claimed: CustomerDoc, published: Set<string>) {
-    let doc: Pick<CustomerDoc, '_id' | 'outbox' | 'outboxSeq'> | null = claimed;
-    for (let attempt = 0; doc && attempt < 20; attempt++) {
-      const remaining = doc.outbox.filter((e) => !published.has(e.eventId));
-      const set: Record<string, unknown> = { outbox: remaining, relayLock: null };
-      if (!remaining.length) set['outboxAt'] = null;
-      else if (remaining.length < doc.outbox.length) set['outboxAt'] = remaining[0].createdAt;
-      const r = await this.customers.updateOne({ _id: doc._id, outboxSeq: doc.outboxSeq }, { $set: set }).exec();
-      if (r.matchedCount) return;
-      doc = await this.customers.findById(claimed._id, { outbox: 1, outboxSeq: 1 }).lean<CustomerDoc>().exec();
-    }
+  private async complete(id: string, published: Set<string>) {
+    await this.locks.run(customerLockKey(id), async () => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const doc = await this.customers.findById(id).lean<CustomerDoc>().exec();
+        if (!doc) return;
+        const remaining = doc.outbox.filter((e) => !published.has(e.eventId));
+        const set: Record<string, unknown> = { outbox: remaining };
+        if (doc.relayLock?.owner === this.owner) set['relayLock'] = null;
+        if (!remaining.length) set['outboxAt'] = null;
+        else if (remaining.length < doc.outbox.length) set['outboxAt'] = remaining[0].createdAt;
+        const r = await this.customers.updateOne(this.locks.conditional(id, { outboxSeq: doc.outboxSeq }), { $set: set }).exec();
+        if (r.matchedCount) return;
+      }
+      this.logger.warn(`outbox relay: customer ${id} kept changing; its published entries stay until the lock expires`);
+    });
   }
 }

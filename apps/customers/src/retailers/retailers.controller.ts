@@ -1,12 +1,26 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsPlainText } from '../common/plain-text';
 import { Public } from '@pos/service-kit';
 import { AdminGuard } from '../auth/auth.guards';
 import { RetailersService } from './retailers.service';
 
 export class CreateRetailerDto {
-  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty({ maxLength: 200, example: 'Corner Store' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @IsPlainText()
+  name!: string;
+}
+
+export class RetailerCreatedResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'the API key: shown this once, only its hash is kept' }) apiKey!: string;
 }
 
 @ApiTags('retailers')
@@ -20,7 +34,10 @@ export class RetailersController {
   @Public()
   @UseGuards(AdminGuard)
   @HttpCode(201)
-  create(@Body() dto: CreateRetailerDto) {
+  @ApiOperation({ summary: 'Create a retailer and its API key (Authorization: Bearer <ADMIN_TOKEN>)' })
+  @ApiCreatedResponse({ type: RetailerCreatedResponse })
+  @ApiUnauthorizedResponse({ description: 'missing or wrong admin token' })
+  create(@Body() dto: CreateRetailerDto): Promise<RetailerCreatedResponse> {
     return this.retailers.create(dto.name.trim());
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Model } from 'mongoose';
+import { DocumentLocks } from '@pos/service-kit';
 import { RETAILERS, RetailerDoc, XeroConnectionState } from './retailer.schema';
 
 export function hashApiKey(key: string): string {
@@ -10,7 +11,10 @@ export function hashApiKey(key: string): string {
 
 @Injectable()
 export class RetailersService {
-  constructor(@InjectModel(RETAILERS) private readonly retailers: Model<RetailerDoc>) {}
+  constructor(
+    @InjectModel(RETAILERS) private readonly retailers: Model<RetailerDoc>,
+    private readonly locks: DocumentLocks,
+  ) {}
 
   /** Creates a retailer and its API key; the key is returned here once and only its hash is kept. */
   async create(name: string): Promise<{ id: string; name: string; apiKey: string }> {
@@ -30,14 +34,12 @@ export class RetailersService {
 
   /** Applies a connection change unless a newer one was already applied (events may arrive out of order). */
   async setXeroConnection(retailerId: string, state: XeroConnectionState): Promise<void> {
-    await this.retailers
-      .updateOne(
-        {
-          _id: retailerId,
-          $or: [{ xeroConnection: null }, { 'xeroConnection.changedAt': { $lte: state.changedAt } }],
-        },
-        { $set: { xeroConnection: state } },
-      )
-      .exec();
+    await this.locks.run(`retailer:${retailerId}`, async () => {
+      const retailer = await this.retailers.findById(retailerId).lean<RetailerDoc>().exec();
+      const shown = retailer?.xeroConnection;
+      if (!retailer || (shown && Date.parse(shown.changedAt) > Date.parse(state.changedAt))) return;
+      const notNewer = { $or: [{ xeroConnection: null }, { 'xeroConnection.changedAt': { $lte: state.changedAt } }] };
+      await this.retailers.updateOne(this.locks.conditional(retailerId, notNewer), { $set: { xeroConnection: state } }).exec();
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { AmqpModule, DocumentLocks, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
@@ -30,6 +30,7 @@ export class AppModule {
             return registry;
           },
         },
+        DocumentLocks,
         SyncLedgerRepository,
         CustomerChangedConsumer,
       ],

@@ -1,50 +1,90 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH, XERO_STATUSES, XeroStatus } from '@pos/customers-domain';
 import { Transform, Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateNested, IsNotEmpty } from 'class-validator';
+import { IsPlainText } from '../../common/plain-text';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 const L = FIELD_MAX_LENGTH;
 const A = ADDRESS_MAX_LENGTH;
 
-/** An address; `null` for a part clears it (in a PATCH). */
+
+/** A text field: optional, a string, plain text, at most `max` characters; `null` clears it in a PATCH. */
+function Text(max: number, description?: string) {
+  return applyDecorators(
+    ApiPropertyOptional({ type: String, maxLength: max, nullable: true, description }),
+    IsOptional(),
+    IsString(),
+    MaxLength(max),
+    IsPlainText(),
+  );
+}
+
+/** An address; a part set to `null` clears that part in a PATCH, an absent part is left alone. */
 export class AddressDto {
-  @ApiPropertyOptional({ maxLength: A.line1 }) @IsOptional() @IsString() @MaxLength(A.line1) line1?: string;
-  @ApiPropertyOptional({ maxLength: A.line2 }) @IsOptional() @IsString() @MaxLength(A.line2) line2?: string;
-  @ApiPropertyOptional({ maxLength: A.suburb }) @IsOptional() @IsString() @MaxLength(A.suburb) suburb?: string;
-  @ApiPropertyOptional({ maxLength: A.city }) @IsOptional() @IsString() @MaxLength(A.city) city?: string;
-  @ApiPropertyOptional({ maxLength: A.postcode }) @IsOptional() @IsString() @MaxLength(A.postcode) postcode?: string;
-  @ApiPropertyOptional({ maxLength: A.state }) @IsOptional() @IsString() @MaxLength(A.state) state?: string;
-  @ApiPropertyOptional({ maxLength: A.country }) @IsOptional() @IsString() @MaxLength(A.country) country?: string;
+  @Text(A.line1) line1?: string;
+  @Text(A.line2) line2?: string;
+  @Text(A.suburb, "Xero's AddressLine3") suburb?: string;
+  @Text(A.city) city?: string;
+  @Text(A.postcode) postcode?: string;
+  @Text(A.state, "Xero's Region") state?: string;
+  @Text(A.country) country?: string;
+}
+
+function Address(description: string) {
+  return applyDecorators(
+    ApiPropertyOptional({ type: AddressDto, nullable: true, description }),
+    IsOptional(),
+    IsObject({ message: '$property must be an object' }),
+    ValidateNested(),
+    Type(() => AddressDto),
+  );
 }
 
 /**
  * The customer fields a request may carry. Every field is optional here; the domain checks that a
- * customer has a name. In a PATCH, `null` clears a field and an absent field is left alone.
- * Lengths are Xero's limits, so a customer the POS accepts is never refused by Xero for length.
+ * customer has a name (companyName, or firstName / lastName). In a PATCH, `null` (or "") clears a
+ * field and an absent field is left alone. Lengths are Xero's limits, so a customer the POS
+ * accepts is never refused by Xero for length.
  */
 export class CustomerDto {
-  @ApiPropertyOptional({ maxLength: L.customerCode }) @IsOptional() @IsString() @MaxLength(L.customerCode) customerCode?: string;
-  @ApiPropertyOptional({ maxLength: L.firstName }) @IsOptional() @IsString() @MaxLength(L.firstName) firstName?: string;
-  @ApiPropertyOptional({ maxLength: L.lastName }) @IsOptional() @IsString() @MaxLength(L.lastName) lastName?: string;
-  @ApiPropertyOptional({ maxLength: L.companyName }) @IsOptional() @IsString() @MaxLength(L.companyName) companyName?: string;
-  @ApiPropertyOptional({ maxLength: L.email })
+  @Text(L.customerCode, "unique per retailer (case-insensitive); Xero's AccountNumber") customerCode?: string;
+  @Text(L.firstName) firstName?: string;
+  @Text(L.lastName) lastName?: string;
+  @Text(L.companyName, "Xero's Name when set; else \"firstName lastName\"") companyName?: string;
+
+  @ApiPropertyOptional({ type: String, maxLength: L.email, nullable: true, format: 'email' })
   @IsOptional()
   @IsString()
   @MaxLength(L.email)
   @Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? null : value))
   @IsEmail({}, { message: 'email must be an email address' })
   email?: string;
-  @ApiPropertyOptional({ maxLength: L.phone }) @IsOptional() @IsString() @MaxLength(L.phone) phone?: string;
-  @ApiPropertyOptional({ maxLength: L.mobile }) @IsOptional() @IsString() @MaxLength(L.mobile) mobile?: string;
-  @ApiPropertyOptional({ maxLength: L.fax }) @IsOptional() @IsString() @MaxLength(L.fax) fax?: string;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) physicalAddress?: AddressDto;
-  @ApiPropertyOptional({ type: AddressDto }) @IsOptional() @ValidateNested() @Type(() => AddressDto) postalAddress?: AddressDto;
-  @ApiPropertyOptional({ maxLength: L.taxNumber }) @IsOptional() @IsString() @MaxLength(L.taxNumber) taxNumber?: string;
-  @ApiPropertyOptional({ maxLength: L.note }) @IsOptional() @IsString() @MaxLength(L.note) note?: string;
+
+  @Text(L.phone) phone?: string;
+  @Text(L.mobile) mobile?: string;
+  @Text(L.fax) fax?: string;
+  @Address("Xero's STREET address") physicalAddress?: AddressDto;
+  @Address("Xero's POBOX address") postalAddress?: AddressDto;
+  @Text(L.taxNumber) taxNumber?: string;
+  @Text(L.note, 'kept in the POS only; changing it alone publishes nothing') note?: string;
 }
 
 export class SearchCustomersQuery {
-  @ApiPropertyOptional({ description: 'prefix of name, email, customer code or phone; case-insensitive' })
+  @ApiPropertyOptional({ description: 'prefix of a name, email, customer code or phone number; case-insensitive', maxLength: 255 })
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -52,14 +92,15 @@ export class SearchCustomersQuery {
 
   @ApiPropertyOptional({ enum: XERO_STATUSES }) @IsOptional() @IsIn(XERO_STATUSES) xeroStatus?: XeroStatus;
 
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(10_000)
   page = 1;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -69,11 +110,82 @@ export class SearchCustomersQuery {
 }
 
 export class OnAccountSaleDto {
-  @ApiPropertyOptional({ description: 'sale amount, greater than 0' })
+  @ApiProperty({ description: 'sale amount, greater than 0, at most 4 decimal places', example: 25.5 })
   @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
   @Min(0.0001)
   @Max(1e12)
   amount!: number;
 
-  @ApiPropertyOptional({ maxLength: 255 }) @IsString() @IsNotEmpty() @MaxLength(255) reference!: string;
+  @ApiProperty({ maxLength: 255, example: 'INV-1042' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  @IsPlainText()
+  reference!: string;
+}
+
+// ---- responses (documentation only: the mappers build them from explicit field lists) ----
+
+export class CustomerResponse extends CustomerDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'bumped by every change; send it back in If-Match' }) version!: number;
+  @ApiProperty({ enum: XERO_STATUSES }) xeroStatus!: XeroStatus;
+  @ApiPropertyOptional() xeroContactId?: string;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty() updatedAt!: Date;
+}
+
+export class CustomerPage {
+  @ApiProperty({ type: [CustomerResponse] }) items!: CustomerResponse[];
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+  @ApiProperty() total!: number;
+}
+
+export class OnAccountSaleResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() customerId!: string;
+  @ApiProperty() amount!: number;
+  @ApiProperty() reference!: string;
+  @ApiProperty() at!: Date;
+}
+
+class SyncErrorResponse {
+  @ApiProperty({ enum: ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
+  @ApiProperty({ description: "Xero's reason" }) message!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() at!: string;
+}
+
+class PushAttemptResponse {
+  @ApiProperty() at!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: [String] }) fields!: string[];
+  @ApiProperty({ enum: ['succeeded', 'failed', 'retrying'] }) outcome!: string;
+  @ApiPropertyOptional() error?: string;
+}
+
+class ConnectionSummary {
+  @ApiProperty({ enum: ['connected', 'disconnected', 'expired'] }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) organisationName!: string | null;
+}
+
+export class XeroStatusResponse {
+  @ApiProperty() customerId!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ enum: XERO_STATUSES, description: 'pending is the red Xero icon, synced the blue one' }) status!: XeroStatus;
+  @ApiProperty({ nullable: true, type: String }) contactId!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'View on Xero' }) viewUrl!: string | null;
+  @ApiProperty({ type: [String], description: 'fields waiting to be pushed' }) pendingFields!: string[];
+  @ApiProperty({ nullable: true, type: SyncErrorResponse }) lastError!: SyncErrorResponse | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'fields edited in Xero: {field: {pos, xero}}' }) drift!: object | null;
+  @ApiProperty({ type: ConnectionSummary }) connection!: ConnectionSummary;
+  @ApiProperty({ type: [PushAttemptResponse], description: 'the last 20 push attempts, newest first' }) history!: PushAttemptResponse[];
+}
+
+export class ErrorResponse {
+  @ApiProperty() statusCode!: number;
+  @ApiProperty() error!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: 'e.g. [{field, problems}] for validation errors' }) details?: unknown;
 }

@@ -49,6 +49,9 @@ export interface CustomerDoc {
 
 export const CUSTOMERS = 'customers';
 
+/** The DocumentLocks key of a customer document: every writer of the document takes it. */
+export const customerLockKey = (id: string) => `customer:${id}`;
+
 // Arrays of free-form subdocuments are declared as Mixed: their shape is owned by the domain types above.
 export const CustomerSchema = new Schema<CustomerDoc>(
   {

@@ -58,23 +58,32 @@ export function validateCustomer(fields: CustomerFields): Result<CustomerFields>
   return ok(fields);
 }
 
-/** Applies a patch to the current fields; the result is normalised but not yet validated. */
+/**
+ * Applies a patch to the current fields; the result is normalised but not yet validated.
+ * An address in a patch is merged part by part: a part set to `null` (or "") clears that part,
+ * an absent part is left alone; the whole address set to `null` clears it.
+ */
 export function applyPatch(current: CustomerFields, patch: CustomerPatch): CustomerFields {
   const next: CustomerFields & Record<string, unknown> = { ...current };
   for (const key of CUSTOMER_FIELDS) {
-    if (!(key in patch)) continue;
     const v = patch[key];
-    if (v === null || v === undefined) delete next[key];
-    else if (typeof v === 'object') next[key] = { ...(current[key] as Address | undefined), ...stripNulls(v) } as never;
+    if (v === undefined) continue; // absent (JSON has no undefined)
+    if (v === null) delete next[key];
+    else if (typeof v === 'object') next[key] = mergeAddress(current[key] as Address | undefined, v) as never;
     else next[key] = v as never;
   }
   return normaliseFields(next);
 }
 
-function stripNulls(a: Address | Record<string, unknown>): Address {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(a)) if (v !== null) out[k] = v;
-  return out as Address;
+function mergeAddress(current: Address | undefined, patch: { [P in keyof Address]?: string | null }): Address {
+  const out: Address = { ...current };
+  for (const p of ADDRESS_PARTS) {
+    const v = patch[p];
+    if (v === undefined) continue;
+    if (v === null) delete out[p];
+    else out[p] = v;
+  }
+  return out;
 }
 
 /** The mapped fields whose values differ between two versions of a customer. */

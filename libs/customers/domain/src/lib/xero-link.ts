@@ -34,6 +34,8 @@ export interface XeroLink {
   pendingFields: MappedField[];
   /** The newest customer version a result (success or failure) has been applied for. */
   resultVersion?: number;
+  /** When that result happened (its event's occurredAt): orders two results for the same version. */
+  resultAt?: string;
   /** The newest customer version Xero holds. */
   syncedVersion?: number;
   lastError?: SyncError;
@@ -62,6 +64,16 @@ function remember(link: XeroLink, attempt: PushAttempt): PushAttempt[] {
 }
 
 /**
+ * A result older than the one already applied: a lower version, or the same version reported
+ * earlier (a retry's failure overtaken by its success, redelivered late).
+ */
+function isStale(link: XeroLink, r: { version: number; at: string }): boolean {
+  if (link.resultVersion === undefined) return false;
+  if (r.version !== link.resultVersion) return r.version < link.resultVersion;
+  return link.resultAt !== undefined && Date.parse(r.at) < Date.parse(link.resultAt);
+}
+
+/**
  * Xero accepted version `version`. Results may arrive late or out of order: a result older than
  * one already applied only joins the history, and the customer turns synced only when the pushed
  * version is the current one.
@@ -73,13 +85,14 @@ export function onSyncSucceeded(
 ): XeroLink {
   const history = remember(link, { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' });
   const contactId = link.contactId ?? r.contactId;
-  if (link.resultVersion !== undefined && r.version < link.resultVersion) return { ...link, contactId, history };
+  if (isStale(link, r)) return { ...link, contactId, history };
   const upToDate = r.version >= currentVersion;
   return {
     ...link,
     contactId: r.contactId,
     history,
     resultVersion: r.version,
+    resultAt: r.at,
     syncedVersion: Math.max(link.syncedVersion ?? 0, r.version),
     status: upToDate ? 'synced' : 'pending',
     pendingFields: upToDate ? [] : link.pendingFields,
@@ -97,17 +110,18 @@ export function onSyncFailed(
   const history = remember(link, {
     at: r.at,
     version: r.version,
-    fields: [],
+    fields: [...link.pendingFields], // what was waiting to be pushed when it failed
     outcome: r.retrying ? 'retrying' : 'failed',
     error: r.message,
   });
-  if (link.resultVersion !== undefined && r.version < link.resultVersion) return { ...link, history };
+  if (isStale(link, r)) return { ...link, history };
   const lastError: SyncError = { kind: r.kind, message: r.message, version: r.version, at: r.at };
   const current = r.version >= currentVersion;
   return {
     ...link,
     history,
     resultVersion: r.version,
+    resultAt: r.at,
     lastError,
     status: current && !r.retrying ? 'failed' : 'pending',
   };

@@ -1,0 +1,132 @@
+import { MAPPED_FIELDS } from './customer.types';
+import { HISTORY_LIMIT, XeroLink, canPushNow, newXeroLink, onChangeRequested, onSyncFailed, onSyncSucceeded, onXeroDrifted } from './xero-link';
+
+const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
+const ok = (version: number, n = version, contactId = 'x-1') => ({ version, contactId, pushedFields: ['email'], at: at(n) });
+const refused = (version: number, retrying: boolean, n = version, message = 'Xero said no') => ({ version, kind: 'validation' as const, message, retrying, at: at(n) });
+
+/** A customer Xero holds at version 1. */
+function synced(): XeroLink {
+  return onSyncSucceeded(onChangeRequested(newXeroLink(), MAPPED_FIELDS, true), ok(1), 1);
+}
+
+describe('onChangeRequested', () => {
+  it('leaves an unlinked customer not linked on an ordinary edit', () => {
+    const link = newXeroLink();
+    expect(onChangeRequested(link, ['email'], false)).toBe(link);
+  });
+
+  it('turns an unlinked customer pending on a full push (it creates the contact)', () => {
+    expect(onChangeRequested(newXeroLink(), MAPPED_FIELDS, true)).toMatchObject({ status: 'pending', pendingFields: [...MAPPED_FIELDS] });
+  });
+
+  it('turns a linked customer pending and adds to what is waiting', () => {
+    const once = onChangeRequested(synced(), ['email'], false);
+    expect(once).toMatchObject({ status: 'pending', pendingFields: ['email'], contactId: 'x-1' });
+    expect(onChangeRequested(once, ['phone', 'email'], false).pendingFields).toEqual(['email', 'phone']);
+  });
+
+  it('turns a failed customer pending again', () => {
+    const failed = onSyncFailed(onChangeRequested(synced(), ['email'], false), refused(2, false), 2);
+    expect(failed.status).toBe('failed');
+    expect(onChangeRequested(failed, ['phone'], false).status).toBe('pending');
+  });
+});
+
+describe('onSyncSucceeded', () => {
+  it('turns the current version synced: the contact, nothing waiting, no error, no drift', () => {
+    const pending = onXeroDrifted(onChangeRequested(synced(), ['email'], false), { email: { pos: 'a', xero: 'b' } });
+    const next = onSyncSucceeded(pending, ok(2), 2);
+    expect(next).toMatchObject({ status: 'synced', contactId: 'x-1', pendingFields: [], syncedVersion: 2, resultVersion: 2 });
+    expect(next.lastError).toBeUndefined();
+    expect(next.drift).toBeUndefined();
+    expect(next.history[0]).toEqual({ at: at(2), version: 2, fields: ['email'], outcome: 'succeeded' });
+  });
+
+  it('leaves the customer pending when a newer version exists (success for 4 while 5 exists)', () => {
+    let link = onChangeRequested(synced(), ['email'], false);
+    link = onChangeRequested(link, ['phone'], false);
+    const next = onSyncSucceeded(link, ok(4), 5);
+    expect(next).toMatchObject({ status: 'pending', pendingFields: ['email', 'phone'], resultVersion: 4, syncedVersion: 4 });
+  });
+
+  it('only records a result older than one already applied', () => {
+    const pending = onChangeRequested(synced(), ['email'], false);
+    const current = onSyncSucceeded(pending, ok(3), 3);
+    const late = onSyncSucceeded(current, ok(2), 3);
+    expect(late).toEqual({ ...current, history: [expect.objectContaining({ version: 2 }), ...current.history] });
+  });
+
+  it('orders two results for one version by when they happened', () => {
+    const pending = onChangeRequested(synced(), ['email'], false);
+    const succeeded = onSyncSucceeded(pending, ok(2, 20), 2);
+    const earlierRetry = onSyncFailed(succeeded, refused(2, true, 10), 2);
+    expect(earlierRetry).toMatchObject({ status: 'synced', resultVersion: 2, resultAt: at(20) });
+    expect(earlierRetry.lastError).toBeUndefined();
+    // a later failure for that version (a manual push refused) does count
+    const laterRefusal = onSyncFailed(succeeded, refused(2, false, 30), 2);
+    expect(laterRefusal.status).toBe('failed');
+  });
+
+  it('links a customer on its first success and keeps the contact of a late older result', () => {
+    const created = onSyncSucceeded(onChangeRequested(newXeroLink(), MAPPED_FIELDS, true), ok(1, 1, 'new-contact'), 1);
+    expect(created.contactId).toBe('new-contact');
+  });
+
+  it('keeps no more than the last HISTORY_LIMIT attempts', () => {
+    let link = synced();
+    for (let i = 0; i < HISTORY_LIMIT + 5; i++) link = onSyncFailed(link, refused(1, true, 100 + i, `try ${i}`), 1);
+    expect(link.history).toHaveLength(HISTORY_LIMIT);
+    expect(link.history[0].error).toBe(`try ${HISTORY_LIMIT + 4}`);
+  });
+});
+
+describe('onSyncFailed', () => {
+  const pending = () => onChangeRequested(synced(), ['companyName'], false);
+
+  it("shows failed with Xero's reason and kind when the current version was refused for good", () => {
+    const next = onSyncFailed(pending(), refused(2, false, 2, 'Name already used'), 2);
+    expect(next).toMatchObject({ status: 'failed', pendingFields: ['companyName'], lastError: { kind: 'validation', message: 'Name already used', version: 2, at: at(2) } });
+    expect(next.history[0]).toEqual({ at: at(2), version: 2, fields: ['companyName'], outcome: 'failed', error: 'Name already used' });
+  });
+
+  it('stays pending, with the error, while xero-sync retries', () => {
+    const next = onSyncFailed(pending(), { ...refused(2, true), kind: 'rate_limited' }, 2);
+    expect(next).toMatchObject({ status: 'pending', lastError: { kind: 'rate_limited' } });
+    expect(next.history[0].outcome).toBe('retrying');
+  });
+
+  it('stays pending when an older version was refused (a newer one is on its way)', () => {
+    expect(onSyncFailed(pending(), refused(2, false), 3).status).toBe('pending');
+  });
+
+  it('only records a failure older than the result already applied', () => {
+    const done = onSyncSucceeded(pending(), ok(3), 3);
+    const late = onSyncFailed(done, refused(2, false), 3);
+    expect(late).toMatchObject({ status: 'synced', resultVersion: 3 });
+    expect(late.lastError).toBeUndefined();
+    expect(late.history).toHaveLength(done.history.length + 1);
+  });
+
+  it('a success after a failure clears the error', () => {
+    const failed = onSyncFailed(pending(), refused(2, false), 2);
+    const fixed = onSyncSucceeded(failed, ok(2, 50), 2);
+    expect(fixed.status).toBe('synced');
+    expect(fixed.lastError).toBeUndefined();
+  });
+});
+
+describe('onXeroDrifted and canPushNow', () => {
+  it('records the fields edited in Xero without changing the status', () => {
+    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } });
+    const twice = onXeroDrifted(once, { phone: { pos: '1', xero: '2' } });
+    expect(twice).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } } });
+  });
+
+  it('allows push now for pending and failed customers', () => {
+    expect(canPushNow(onChangeRequested(synced(), ['email'], false))).toBe(true);
+    expect(canPushNow(onSyncFailed(onChangeRequested(synced(), ['email'], false), refused(2, false), 2))).toBe(true);
+    expect(canPushNow(synced())).toBe(false);
+    expect(canPushNow(newXeroLink())).toBe(false);
+  });
+});
