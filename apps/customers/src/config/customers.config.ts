@@ -54,6 +54,13 @@ export class CustomersConfig {
   /** Queue names are prefixed with this, so several systems (or test suites) can share a broker. */
   @IsOptional() @Matches(/^[a-z0-9_.-]*$/, { message: 'QUEUE_PREFIX may hold only a-z, 0-9, _ . -' })
   QUEUE_PREFIX = '';
+
+  /** When set, the broker deletes this service's queues after they are unused this long (tests only). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
+  @Min(1000)
+  QUEUE_EXPIRES_MS?: number;
 }
 
 /** The local Xero sandbox (apps/xero-sandbox) and xero-sync's callback, used when no Xero app is configured. */

@@ -41,6 +41,7 @@ export class XeroStatusConsumer implements OnApplicationBootstrap {
     await consumeEvents(this.amqp, {
       queue: `${this.config.QUEUE_PREFIX}customers.xero-status`,
       routingKeys: EVENTS.map((e) => e.routingKey),
+      expiresMs: this.config.QUEUE_EXPIRES_MS,
       handler: (m) => RequestContext.run(m.correlationId, () => this.handle(m)),
     });
   }
