@@ -1,18 +1,12 @@
-import { loadConfig } from '@pos/service-kit';
+import { ServiceConfig, loadConfig } from '@pos/service-kit';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** The customers service's configuration (DESIGN §7), validated at start-up. */
-export class CustomersConfig {
-  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URL' })
-  MONGODB_URI!: string;
-
+export class CustomersConfig extends ServiceConfig {
   /** Database name inside MONGODB_URI's server; each service has its own. */
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'CUSTOMERS_DB_NAME must be 1-63 letters, digits, _ or -' })
   CUSTOMERS_DB_NAME = 'pos_customers';
-
-  @Matches(/^amqps?:\/\//, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
-  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
   @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
   @IsInt({ message: 'CUSTOMERS_PORT must be a whole number' })
@@ -39,28 +33,11 @@ export class CustomersConfig {
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'XERO_REDIRECT_URI must be an http(s) URL' })
   XERO_REDIRECT_URI!: string;
 
-  @IsOptional() @IsIn(['development', 'production', 'test'])
-  NODE_ENV?: string;
-
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
-
   /** How often the outbox relay looks for unpublished events when idle. */
   @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
   @IsInt({ message: 'OUTBOX_POLL_MS must be a whole number' })
   @Min(10)
   OUTBOX_POLL_MS = 500;
-
-  /** Queue names are prefixed with this, so several systems (or test suites) can share a broker. */
-  @IsOptional() @Matches(/^[a-z0-9_.-]*$/, { message: 'QUEUE_PREFIX may hold only a-z, 0-9, _ . -' })
-  QUEUE_PREFIX = '';
-
-  /** When set, the broker deletes this service's queues after they are unused this long (tests only). */
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
-  @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
-  @Min(1000)
-  QUEUE_EXPIRES_MS?: number;
 }
 
 /** The local Xero sandbox (apps/xero-sandbox) and xero-sync's callback, used when no Xero app is configured. */

@@ -1,5 +1,31 @@
-import { ClassConstructor, plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { ClassConstructor, Transform, plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Min, ValidationError, validateSync } from 'class-validator';
+
+/** What every service of the system reads from its environment (DESIGN §7). */
+export class ServiceConfig {
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URL' })
+  MONGODB_URI!: string;
+
+  @Matches(/^amqps?:\/\//, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
+  AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Queue names are prefixed with this, so several systems (or test suites) can share a broker. */
+  @IsOptional() @Matches(/^[a-z0-9_.-]*$/, { message: 'QUEUE_PREFIX may hold only a-z, 0-9, _ . -' })
+  QUEUE_PREFIX = '';
+
+  /** When set, the broker deletes this service's queues after they are unused this long (tests only). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
+  @Min(1000)
+  QUEUE_EXPIRES_MS?: number;
+}
 
 function describe(errors: ValidationError[]): string[] {
   return errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
