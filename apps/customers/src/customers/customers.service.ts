@@ -7,6 +7,7 @@ import {
   MappedField,
   XeroStatus,
   applyPatch,
+  canPushNow,
   changedMappedFields,
   displayName,
   newXeroLink,
@@ -151,7 +152,7 @@ export class CustomersService {
    */
   requestPush(retailerId: string, id: string): Promise<CustomerDoc> {
     return this.mutate(retailerId, id, (doc) => {
-      if (doc.xero.status === 'synced' && !doc.xero.drift) {
+      if (!canPushNow(doc.xero)) {
         throw new DomainError('CUSTOMER.NOTHING_TO_PUSH', 'Xero already has the latest version of this customer', {
           status: doc.xero.status,
         });

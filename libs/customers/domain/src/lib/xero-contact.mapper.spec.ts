@@ -1,5 +1,5 @@
-import { CustomerSnapshot, MAPPED_FIELDS } from './customer.types';
-import { fromXeroContact, toXeroContact, xeroContactUrl, xeroFieldsOf } from './xero-contact.mapper';
+import { CustomerSnapshot } from './customer.types';
+import { fromXeroContact, toXeroContact, xeroContactUrl } from './xero-contact.mapper';
 
 const ada: CustomerSnapshot = {
   id: 'c-1',
@@ -89,17 +89,6 @@ describe('toXeroContact: partial push', () => {
 
   it('carries ContactNumber when there is no contact yet (the push creates it)', () => {
     expect(toXeroContact(ada, { fields: ['email'] })).toEqual({ ContactNumber: 'c-1', EmailAddress: 'ada@example.com' });
-  });
-});
-
-describe('xeroFieldsOf', () => {
-  it('names the Xero fields each POS field writes', () => {
-    expect(xeroFieldsOf('customerCode')).toEqual(['AccountNumber']);
-    expect(xeroFieldsOf('firstName')).toEqual(['FirstName', 'Name']);
-    expect(xeroFieldsOf('companyName')).toEqual(['Name']);
-    expect(xeroFieldsOf('mobile')).toEqual(['Phones.MOBILE']);
-    expect(xeroFieldsOf('postalAddress')).toEqual(['Addresses.POBOX']);
-    for (const f of MAPPED_FIELDS) expect(xeroFieldsOf(f).length).toBeGreaterThan(0);
   });
 });
 

@@ -49,15 +49,6 @@ const SIMPLE = {
   taxNumber: 'TaxNumber',
 } as const;
 
-/** The Xero contact fields each POS field writes; Name depends on three POS fields. */
-export function xeroFieldsOf(field: MappedField): string[] {
-  if (field in SIMPLE) return [SIMPLE[field as keyof typeof SIMPLE], ...(NAME_SOURCES.includes(field) ? ['Name'] : [])];
-  if (field === 'companyName') return ['Name'];
-  if (field in PHONE_TYPE) return [`Phones.${PHONE_TYPE[field as keyof typeof PHONE_TYPE]}`];
-  if (field in ADDRESS_TYPE) return [`Addresses.${ADDRESS_TYPE[field as keyof typeof ADDRESS_TYPE]}`];
-  return [];
-}
-
 /**
  * Builds the Xero contact for a push. With `fields` it carries those POS fields only (a partial
  * update: Xero keeps what is left out); without, every mapped field (a full push). An empty POS

@@ -123,10 +123,11 @@ describe('onXeroDrifted and canPushNow', () => {
     expect(twice).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } } });
   });
 
-  it('allows push now for pending and failed customers', () => {
+  it('allows push now for pending, failed and unlinked customers, and synced ones edited in Xero', () => {
     expect(canPushNow(onChangeRequested(synced(), ['email'], false))).toBe(true);
     expect(canPushNow(onSyncFailed(onChangeRequested(synced(), ['email'], false), refused(2, false), 2))).toBe(true);
+    expect(canPushNow(newXeroLink())).toBe(true);
+    expect(canPushNow(onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }))).toBe(true);
     expect(canPushNow(synced())).toBe(false);
-    expect(canPushNow(newXeroLink())).toBe(false);
   });
 });

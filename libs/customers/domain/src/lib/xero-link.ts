@@ -132,7 +132,10 @@ export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedFiel
   return { ...link, drift: { ...link.drift, ...fields } };
 }
 
-/** Push now is allowed for a customer that has something Xero does not have yet. */
+/**
+ * "Click the red icon": allowed unless Xero already holds the latest version and nobody edited the
+ * contact in Xero since. An unlinked customer may be pushed: the push creates its contact.
+ */
 export function canPushNow(link: XeroLink): boolean {
-  return link.status === 'pending' || link.status === 'failed';
+  return link.status !== 'synced' || !!link.drift;
 }
