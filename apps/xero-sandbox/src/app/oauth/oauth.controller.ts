@@ -92,13 +92,7 @@ export class OAuthController {
   @Post('connect/token')
   token(@Req() req: Request, @Res() res: Response): void {
     const form = formOf(req);
-    this.handle(req, res, form, () => {
-      if (!form)
-        throw new OAuthError(
-          'invalid_request',
-          400,
-          'The body must be application/x-www-form-urlencoded',
-        );
+    this.handle(req, res, form, (form) => {
       const tokens = this.rt.oauth.token(req.header('authorization'), form);
       res.setHeader('Cache-Control', 'no-store');
       res.status(200).json(tokens);
@@ -108,13 +102,7 @@ export class OAuthController {
   @Post('connect/revocation')
   revocation(@Req() req: Request, @Res() res: Response): void {
     const form = formOf(req);
-    this.handle(req, res, form, () => {
-      if (!form)
-        throw new OAuthError(
-          'invalid_request',
-          400,
-          'The body must be application/x-www-form-urlencoded',
-        );
+    this.handle(req, res, form, (form) => {
       this.rt.oauth.revoke(req.header('authorization'), form);
       res.status(200).end();
     });
@@ -148,14 +136,21 @@ export class OAuthController {
     };
   }
 
+  /** Runs a form-posting endpoint (token, revocation): OAuth errors as Xero sends them, every call logged. */
   private handle(
     req: Request,
     res: Response,
     form: Form | undefined,
-    fn: () => void,
+    fn: (form: Form) => void,
   ): void {
     try {
-      fn();
+      if (!form)
+        throw new OAuthError(
+          'invalid_request',
+          400,
+          'The body must be application/x-www-form-urlencoded',
+        );
+      fn(form);
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
       res.status(e.status).json({
