@@ -41,9 +41,9 @@ export interface ConnectionRecord {
   updatedAt: number;
 }
 
-export interface AccessTokenRecord {
+/** What an access token and a refresh token both carry: one grant, to one client, for a while. */
+interface TokenGrant {
   token: string;
-  jti: string;
   clientId: string;
   userId: string;
   scope: string[];
@@ -53,17 +53,13 @@ export interface AccessTokenRecord {
   revoked?: boolean;
 }
 
-export interface RefreshTokenRecord {
-  token: string;
-  clientId: string;
-  userId: string;
-  scope: string[];
-  authEventId: string;
-  issuedAt: number;
-  expiresAt: number;
+export interface AccessTokenRecord extends TokenGrant {
+  jti: string;
+}
+
+export interface RefreshTokenRecord extends TokenGrant {
   /** First use: the token stays usable for the grace period after it. */
   usedAt?: number;
-  revoked?: boolean;
 }
 
 interface AuthCodeRecord {
