@@ -69,7 +69,8 @@ describe('xero-sync records customer.changed.v1 in its ledger', () => {
     await send(changed(id, { customerVersion: 1, reason: 'created', changedFields: ['firstName'], snapshot: { id, firstName: 'Ann' } }));
     await send(changed(id, { customerVersion: 2, changedFields: ['email'], snapshot: { id, firstName: 'Ann', email: 'ann@x.co' } }));
     const e = await entryFor(id, (x) => x['desiredVersion'] === 2);
-    expect(e).toMatchObject({ desired: { id, firstName: 'Ann', email: 'ann@x.co' }, fullPush: false });
+    expect(e).toMatchObject({ desired: { id, firstName: 'Ann', email: 'ann@x.co' } });
+    expect(e['fullPushVersion']).toBeUndefined();
     expect((e['pendingFields'] as string[]).sort()).toEqual(['email', 'firstName']);
   });
 
@@ -98,8 +99,9 @@ describe('xero-sync records customer.changed.v1 in its ledger', () => {
   it('turns an on-account sale into a full push of every mapped field', async () => {
     const id = uniqueName('c');
     await send(changed(id, { reason: 'on_account_sale', changedFields: [], snapshot: { id, companyName: 'Acme' } }));
-    const e = await entryFor(id, (x) => x['fullPush'] === true);
-    expect(e['pendingFields']).toEqual(expect.arrayContaining(['companyName', 'email', 'phone', 'physicalAddress', 'taxNumber']));
+    // the ledger remembers which version asked for a full push; the planner sends every mapped field for it
+    const e = await entryFor(id, (x) => x['fullPushVersion'] === 1);
+    expect(e['desired']).toMatchObject({ id, companyName: 'Acme' });
   });
 
   it('dead-letters an event that breaks its contract, and keeps consuming', async () => {

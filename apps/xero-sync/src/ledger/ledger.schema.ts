@@ -1,4 +1,4 @@
-import { LedgerEntry } from '@pos/customers-domain';
+import { LedgerEntry } from '@pos/sync-domain';
 import { Schema } from 'mongoose';
 
 export type LedgerDoc = LedgerEntry & { _id: string; rev: number; createdAt: Date; updatedAt: Date };
@@ -14,8 +14,13 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     desiredVersion: { type: Number, required: true },
     desired: { type: Schema.Types.Mixed, required: true },
     pendingFields: { type: [String], default: [] },
-    fullPush: { type: Boolean, default: false },
+    fullPushVersion: { type: Number },
     xeroContactId: { type: String },
+    sent: { type: Schema.Types.Mixed, default: {} },
+    reportedVersion: { type: Number },
+    lastError: { type: Schema.Types.Mixed },
+    heldByFailure: { type: Boolean, default: false },
+    attempts: { type: Schema.Types.Mixed, default: [] },
     recentEventIds: { type: [String], default: [] },
   },
   { collection: LEDGER, timestamps: true, versionKey: false, minimize: false },

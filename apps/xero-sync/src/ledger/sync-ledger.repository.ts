@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ChangeRequest, recordChange } from '@pos/customers-domain';
+import { ChangeRequest, recordChange } from '@pos/sync-domain';
 import { DocumentLocks } from '@pos/service-kit';
 import { Model } from 'mongoose';
 import { LEDGER, LedgerDoc, ledgerId } from './ledger.schema';

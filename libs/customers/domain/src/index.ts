@@ -4,4 +4,3 @@ export * from './lib/domain-error';
 export * from './lib/field-limits';
 export * from './lib/xero-contact.mapper';
 export * from './lib/xero-link';
-export * from './lib/sync-ledger';

@@ -1,5 +1,4 @@
-import { MAPPED_FIELDS } from './customer.types';
-import { ChangeRequest, LedgerEntry, recordChange } from './sync-ledger';
+import { ChangeRequest, LedgerEntry, recordChange, sameValue } from './ledger';
 
 let n = 0;
 const change = (over: Partial<ChangeRequest> = {}): ChangeRequest => ({
@@ -28,7 +27,11 @@ describe('recordChange', () => {
       desiredVersion: 1,
       desired: c.snapshot,
       pendingFields: ['firstName', 'email'],
-      fullPush: false,
+      fullPushVersion: undefined,
+      xeroContactId: undefined,
+      heldByFailure: false,
+      sent: {},
+      attempts: [],
       recentEventIds: [c.eventId],
     });
   });
@@ -45,17 +48,18 @@ describe('recordChange', () => {
     expect(v2).toMatchObject({ desiredVersion: 2, desired: { phone: '1' }, pendingFields: ['firstName', 'email', 'phone'] });
   });
 
-  it('never lets an older snapshot replace a newer one, but still records its fields', () => {
+  it('never lets a stale version replace a newer snapshot; its fields are still considered against the newer one', () => {
     const v3 = record(undefined, change({ customerVersion: 3, snapshot: { id: 'c-1', firstName: 'Newest' } }));
     const late = record(v3, change({ customerVersion: 2, changedFields: ['taxNumber'], snapshot: { id: 'c-1', firstName: 'Older' } }));
     expect(late).toMatchObject({ desiredVersion: 3, desired: { firstName: 'Newest' } });
     expect(late.pendingFields).toContain('taxNumber');
   });
 
-  it('a full push asks for every mapped field and stays a full push', () => {
+  it('a full push is remembered by the version that asked for it', () => {
     const full = record(undefined, change({ fullPush: true, changedFields: [] }));
-    expect(full).toMatchObject({ fullPush: true, pendingFields: [...MAPPED_FIELDS] });
-    expect(record(full, change({ customerVersion: 2, changedFields: ['email'] })).fullPush).toBe(true);
+    expect(full.fullPushVersion).toBe(1);
+    expect(record(full, change({ customerVersion: 2, changedFields: ['email'] })).fullPushVersion).toBe(1);
+    expect(record(full, change({ customerVersion: 2, fullPush: true })).fullPushVersion).toBe(2);
   });
 
   it('ignores field names that are not mapped (the note, or anything unknown)', () => {
@@ -68,10 +72,29 @@ describe('recordChange', () => {
     expect(record(record(undefined, change()), change({ customerVersion: 2, xeroContactId: 'x-3' })).xeroContactId).toBe('x-3');
   });
 
+  it('a new change releases a customer held by a refused push', () => {
+    const held = { ...record(undefined, change()), heldByFailure: true };
+    expect(record(held, change({ customerVersion: 2 })).heldByFailure).toBe(false);
+  });
+
   it('remembers a bounded number of event ids, newest first', () => {
     let entry = record(undefined, change());
     for (let i = 0; i < 120; i++) entry = record(entry, change({ customerVersion: i + 2 }));
     expect(entry.recentEventIds).toHaveLength(100);
     expect(entry.recentEventIds[0]).toBe(`e-${n}`);
+  });
+});
+
+describe('sameValue', () => {
+  it('treats absent, empty and blank as one empty value', () => {
+    expect(sameValue(undefined, '')).toBe(true);
+    expect(sameValue('  ', undefined)).toBe(true);
+    expect(sameValue({ line1: '', city: undefined }, undefined)).toBe(true);
+    expect(sameValue('a', 'b')).toBe(false);
+  });
+
+  it('compares addresses part by part, whatever the key order', () => {
+    expect(sameValue({ line1: '1 St', city: 'X' }, { city: 'X', line1: '1 St' })).toBe(true);
+    expect(sameValue({ line1: '1 St', city: 'X' }, { line1: '1 St', city: 'Y' })).toBe(false);
   });
 });

@@ -1,0 +1,4 @@
+export * from './lib/ledger';
+export * from './lib/push-plan';
+export * from './lib/xero-errors';
+export * from './lib/limits';
