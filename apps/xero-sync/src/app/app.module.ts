@@ -7,6 +7,11 @@ import { XeroSyncConfig } from '../config/xero-sync.config';
 import { CustomerChangedConsumer } from '../ledger/customer-changed.consumer';
 import { LEDGER, LedgerSchema } from '../ledger/ledger.schema';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
+import { CONNECTIONS, ConnectionSchema } from '../connections/connection.schema';
+import { ConnectionsService } from '../connections/connections.service';
+import { XeroCallbackController } from '../connections/xero-callback.controller';
+import { DocumentWriter } from '../persistence/document-writer';
+import { OutboxRelay } from '../persistence/outbox.relay';
 
 @Module({})
 export class AppModule {
@@ -16,10 +21,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         MongooseModule.forRoot(config.MONGODB_URI, { dbName: config.XERO_SYNC_DB_NAME, serverSelectionTimeoutMS: 5000 }),
-        MongooseModule.forFeature([{ name: LEDGER, schema: LedgerSchema }]),
+        MongooseModule.forFeature([
+          { name: LEDGER, schema: LedgerSchema },
+          { name: CONNECTIONS, schema: ConnectionSchema },
+        ]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, XeroCallbackController],
       providers: [
         { provide: XERO_SYNC_CONFIG, useValue: config },
         {
@@ -31,6 +39,9 @@ export class AppModule {
           },
         },
         DocumentLocks,
+        DocumentWriter,
+        OutboxRelay,
+        ConnectionsService,
         SyncLedgerRepository,
         CustomerChangedConsumer,
       ],

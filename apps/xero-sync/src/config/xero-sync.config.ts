@@ -14,16 +14,45 @@ export class XeroSyncConfig extends ServiceConfig {
   @Max(65535)
   XERO_SYNC_PORT = 3001;
 
-  @IsOptional() @IsString() XERO_CLIENT_ID?: string;
-  @IsOptional() @IsString() XERO_CLIENT_SECRET?: string;
-  @IsOptional() @IsString() XERO_REDIRECT_URI?: string;
-  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_API_URL must be an http(s) URL' }) XERO_API_URL?: string;
-  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_AUTHORIZE_URL must be an http(s) URL' }) XERO_AUTHORIZE_URL?: string;
-  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_TOKEN_URL must be an http(s) URL' }) XERO_TOKEN_URL?: string;
+  // The six below are filled in by loadXeroSyncConfig when unset (Xero's own, or the local sandbox).
+  @IsOptional() @IsString() XERO_CLIENT_ID!: string;
+  @IsOptional() @IsString() XERO_CLIENT_SECRET!: string;
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_REDIRECT_URI must be an http(s) URL' }) XERO_REDIRECT_URI!: string;
+  /** The host root: connections at {XERO_API_URL}/connections, Accounting at {XERO_API_URL}/api.xro/2.0. */
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_API_URL must be an http(s) URL' }) XERO_API_URL!: string;
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_AUTHORIZE_URL must be an http(s) URL' }) XERO_AUTHORIZE_URL!: string;
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'XERO_TOKEN_URL must be an http(s) URL' }) XERO_TOKEN_URL!: string;
+
+  /** How long one Xero call may take before it counts as failed (xero-node has no timeout of its own). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt({ message: 'XERO_TIMEOUT_MS must be a whole number' })
+  @Min(100)
+  XERO_TIMEOUT_MS = 30_000;
+
+  /** How often an idle pusher looks for work, and how often workers renew their tenant leases. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
+  @IsInt({ message: 'PUSH_POLL_MS must be a whole number' })
+  @Min(10)
+  PUSH_POLL_MS = 500;
   @IsOptional() @IsString() XERO_WEBHOOK_KEY?: string;
   @IsOptional() @IsString() OAUTH_STATE_SECRET?: string;
   @IsOptional() @IsString() TOKEN_ENCRYPTION_KEY?: string;
 }
+
+/** The local Xero sandbox (apps/xero-sandbox), used when no Xero app is configured (DESIGN §7). */
+export const SANDBOX_XERO = {
+  apiUrl: 'http://127.0.0.1:3002',
+  clientId: 'sandbox-client',
+  clientSecret: 'sandbox-secret',
+  redirectUri: 'http://127.0.0.1:3001/xero/callback',
+} as const;
+export const XERO = {
+  apiUrl: 'https://api.xero.com',
+  authorizeUrl: 'https://login.xero.com/identity/connect/authorize',
+  tokenUrl: 'https://identity.xero.com/connect/token',
+} as const;
+/** Outside production an unset TOKEN_ENCRYPTION_KEY falls back to this (production requires the variable). */
+export const DEVELOPMENT_SECRET = 'pos-development-only-secret-not-for-production';
 
 const REQUIRED_IN_PRODUCTION = ['XERO_WEBHOOK_KEY', 'OAUTH_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
 
@@ -33,5 +62,15 @@ export function loadXeroSyncConfig(env: Record<string, string | undefined>): Xer
     const missing = REQUIRED_IN_PRODUCTION.filter((k) => !config[k]);
     if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
   }
+  // A configured Xero app talks to Xero itself; without one, everything points at the sandbox.
+  const realXero = !!config.XERO_CLIENT_ID && !!config.XERO_CLIENT_SECRET;
+  const api = config.XERO_API_URL ?? (realXero ? XERO.apiUrl : SANDBOX_XERO.apiUrl);
+  config.XERO_API_URL = api.replace(/\/+$/, '');
+  config.XERO_AUTHORIZE_URL ??= realXero ? XERO.authorizeUrl : `${config.XERO_API_URL}/identity/connect/authorize`;
+  config.XERO_TOKEN_URL ??= realXero ? XERO.tokenUrl : `${config.XERO_API_URL}/connect/token`;
+  config.XERO_CLIENT_ID ??= SANDBOX_XERO.clientId;
+  config.XERO_CLIENT_SECRET ??= SANDBOX_XERO.clientSecret;
+  config.XERO_REDIRECT_URI ??= SANDBOX_XERO.redirectUri;
+  config.TOKEN_ENCRYPTION_KEY ??= DEVELOPMENT_SECRET;
   return config;
 }
