@@ -70,7 +70,7 @@ describe('xero-sync records customer.changed.v1 in its ledger', () => {
     await send(changed(id, { customerVersion: 2, changedFields: ['email'], snapshot: { id, firstName: 'Ann', email: 'ann@x.co' } }));
     const e = await entryFor(id, (x) => x['desiredVersion'] === 2);
     expect(e).toMatchObject({ desired: { id, firstName: 'Ann', email: 'ann@x.co' } });
-    expect(e['fullPushVersion']).toBeUndefined();
+    expect(e['fullPushVersion'] ?? undefined).toBeUndefined();
     expect((e['pendingFields'] as string[]).sort()).toEqual(['email', 'firstName']);
   });
 

@@ -77,7 +77,15 @@ export class XeroStatusConsumer implements OnApplicationBootstrap {
     }
     if (def === CustomerSyncFailed) {
       const e = parseEvent(CustomerSyncFailed, body);
-      const r = { version: e.customerVersion, kind: e.error.kind, message: e.error.message, retrying: e.retrying, at: e.occurredAt };
+      const r = {
+        version: e.customerVersion,
+        kind: e.error.kind,
+        message: e.error.message,
+        hint: e.error.hint,
+        retryAt: e.error.retryAt,
+        retrying: e.retrying,
+        at: e.occurredAt,
+      };
       return this.onCustomer(e, (doc) => onSyncFailed(doc.xero, r, doc.xero.requiredVersion ?? doc.version));
     }
     const e = parseEvent(CustomerXeroDrifted, body);

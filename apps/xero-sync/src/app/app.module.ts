@@ -12,6 +12,9 @@ import { ConnectionsService } from '../connections/connections.service';
 import { XeroCallbackController } from '../connections/xero-callback.controller';
 import { DocumentWriter } from '../persistence/document-writer';
 import { OutboxRelay } from '../persistence/outbox.relay';
+import { SyncMetrics } from '../metrics/sync-metrics';
+import { Pusher } from '../pusher/pusher.service';
+import { LEASES, LeaseSchema, TenantLeases } from '../pusher/tenant-lease.repository';
 
 @Module({})
 export class AppModule {
@@ -24,6 +27,7 @@ export class AppModule {
         MongooseModule.forFeature([
           { name: LEDGER, schema: LedgerSchema },
           { name: CONNECTIONS, schema: ConnectionSchema },
+          { name: LEASES, schema: LeaseSchema },
         ]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
@@ -42,6 +46,9 @@ export class AppModule {
         DocumentWriter,
         OutboxRelay,
         ConnectionsService,
+        SyncMetrics,
+        TenantLeases,
+        Pusher,
         SyncLedgerRepository,
         CustomerChangedConsumer,
       ],

@@ -1,7 +1,19 @@
 import { LedgerEntry } from '@pos/sync-domain';
 import { Schema } from 'mongoose';
+import { OutboxEntry, RelayLock } from '../persistence/outbox';
 
-export type LedgerDoc = LedgerEntry & { _id: string; rev: number; createdAt: Date; updatedAt: Date };
+export type LedgerDoc = LedgerEntry & {
+  _id: string;
+  rev: number;
+  /** Whether the pusher has something to do for this customer (planPush is not idle); kept on every write. */
+  needsPush: boolean;
+  outbox: OutboxEntry[];
+  outboxSeq: number;
+  outboxAt?: Date | null;
+  relayLock?: RelayLock | null;
+  createdAt?: Date;
+  updatedAt?: Date;
+};
 
 export const LEDGER = 'sync_ledger';
 
@@ -22,9 +34,15 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     heldByFailure: { type: Boolean, default: false },
     attempts: { type: Schema.Types.Mixed, default: [] },
     recentEventIds: { type: [String], default: [] },
+    needsPush: { type: Boolean, default: false },
+    outbox: { type: Schema.Types.Mixed, default: [] },
+    outboxSeq: { type: Number, default: 0 },
+    outboxAt: { type: Date, default: null },
+    relayLock: { type: Schema.Types.Mixed },
   },
   { collection: LEDGER, timestamps: true, versionKey: false, minimize: false },
 );
-LedgerSchema.index({ retailerId: 1, customerId: 1 });
+LedgerSchema.index({ retailerId: 1, needsPush: 1 });
+LedgerSchema.index({ outboxAt: 1 });
 
 export const ledgerId = (retailerId: string, customerId: string) => `${retailerId}:${customerId}`;

@@ -1,53 +1,88 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { ChangeRequest, recordChange } from '@pos/sync-domain';
-import { DocumentLocks } from '@pos/service-kit';
+import { CustomerSyncFailed, CustomerSyncSucceeded } from '@pos/sync-contracts';
+import { ChangeRequest, LedgerEntry, PushReport, planPush, recordChange } from '@pos/sync-domain';
 import { Model } from 'mongoose';
+import { DocumentWriter } from '../persistence/document-writer';
+import { appendOutbox } from '../persistence/outbox';
 import { LEDGER, LedgerDoc, ledgerId } from './ledger.schema';
 
-const MAX_ATTEMPTS = 10;
+/** The ledger entry as the domain sees it (storage fields left out). */
+function toEntry(d: LedgerDoc): LedgerEntry {
+  const { _id, rev, needsPush, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt, ...entry } = d;
+  void [_id, rev, needsPush, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt];
+  return { ...entry, sent: entry.sent ?? {}, attempts: entry.attempts ?? [], pendingFields: entry.pendingFields ?? [] };
+}
 
-/** The sync ledger in xero-sync's own database; single-document compare-and-set writes. */
+/** The sync ledger in xero-sync's own database; every write is one DocumentWriter update. */
 @Injectable()
 export class SyncLedgerRepository {
   constructor(
     @InjectModel(LEDGER) private readonly model: Model<LedgerDoc>,
-    private readonly locks: DocumentLocks,
+    private readonly writer: DocumentWriter,
   ) {}
 
   find(retailerId: string, customerId: string): Promise<LedgerDoc | null> {
     return this.model.findById(ledgerId(retailerId, customerId)).lean<LedgerDoc>().exec();
   }
 
-  /**
-   * Records a change request; resolves once it is durable (then the message may be acked). Writers
-   * of one entry (this worker's concurrent deliveries, other workers) are serialised by DocumentLocks
-   * where the server's conditional updates are not atomic (FerretDB), else by compare-and-set on rev.
-   */
-  record(c: ChangeRequest): Promise<'recorded' | 'duplicate'> {
-    const _id = ledgerId(c.retailerId, c.customerId);
-    return this.locks.run(`${LEDGER}:${_id}`, () => this.recordLocked(_id, c));
+  /** The entries the pusher has something to do for, and when the least recently changed of them changed. */
+  async waiting(retailerId: string, limit: number): Promise<{ entries: LedgerEntry[]; oldest?: Date }> {
+    const docs = await this.model.find({ retailerId, needsPush: true }).limit(limit).lean<LedgerDoc[]>().exec();
+    const times = docs.map((d) => (d.updatedAt ? new Date(d.updatedAt).getTime() : Date.now()));
+    return { entries: docs.map(toEntry), oldest: times.length ? new Date(Math.min(...times)) : undefined };
   }
 
-  private async recordLocked(_id: string, c: ChangeRequest): Promise<'recorded' | 'duplicate'> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.model.findById(_id).lean<LedgerDoc>().exec();
-      const next = recordChange(current ?? undefined, c);
-      if (next === 'duplicate') return 'duplicate';
-      if (!current) {
-        try {
-          await this.model.create({ ...next, _id, rev: 1 });
-          return 'recorded';
-        } catch (err) {
-          if ((err as { code?: number }).code === 11000) continue; // another worker inserted first
-          throw err;
-        }
-      }
-      const r = await this.model
-        .updateOne(this.locks.conditional(_id, { rev: current.rev }), { $set: { ...next, rev: current.rev + 1 } })
-        .exec();
-      if (r.matchedCount) return 'recorded';
-    }
-    throw new Error(`ledger entry ${_id} kept changing; will retry`);
+  /** How many customers of the retailer wait for a push (the backlog metric). */
+  backlog(retailerId: string): Promise<number> {
+    return this.model.countDocuments({ retailerId, needsPush: true }).exec();
+  }
+
+  /**
+   * Records a change request; resolves once it is durable (then the message may be acked).
+   * Idempotent by event id; a stale version never replaces a newer snapshot.
+   */
+  record(c: ChangeRequest): Promise<'recorded' | 'duplicate'> {
+    return this.writer.update<LedgerDoc, 'recorded' | 'duplicate'>(this.model, ledgerId(c.retailerId, c.customerId), (current) => {
+      const next = recordChange(current ? toEntry(current) : undefined, c);
+      if (next === 'duplicate') return { result: 'duplicate' };
+      return { doc: this.stored(current, next, []), result: 'recorded' };
+    });
+  }
+
+  /**
+   * Applies a push result to the entry as it is now (a change may have arrived while the push was
+   * on its way) and puts the report for the POS in the entry's outbox, in the same write.
+   */
+  apply(retailerId: string, customerId: string, rule: (e: LedgerEntry) => { entry: LedgerEntry; report?: PushReport }): Promise<PushReport | undefined> {
+    return this.writer.update<LedgerDoc, PushReport | undefined>(this.model, ledgerId(retailerId, customerId), (current) => {
+      if (!current) return { result: undefined };
+      const { entry, report } = rule(toEntry(current));
+      return { doc: this.stored(current, entry, report ? [report] : []), result: report };
+    });
+  }
+
+  private stored(current: LedgerDoc | undefined, entry: LedgerEntry, reports: PushReport[]): Omit<LedgerDoc, '_id' | 'rev'> {
+    const outbox = appendOutbox(
+      current,
+      entry.retailerId,
+      reports.map((r) =>
+        r.outcome === 'succeeded'
+          ? {
+              def: CustomerSyncSucceeded,
+              payload: { customerId: r.customerId, customerVersion: r.version, xeroContactId: r.contactId, pushedFields: r.pushedFields },
+            }
+          : {
+              def: CustomerSyncFailed,
+              payload: {
+                customerId: r.customerId,
+                customerVersion: r.version,
+                error: { kind: r.error.kind, message: r.error.message, hint: r.error.hint, retryAt: r.error.retryAt },
+                retrying: r.retrying,
+              },
+            },
+      ) as never,
+    );
+    return { ...(current ?? {}), ...entry, needsPush: planPush(entry).kind !== 'idle', ...outbox, relayLock: current?.relayLock ?? null };
   }
 }

@@ -36,7 +36,10 @@ export class DocumentWriter {
             throw err;
           }
         }
-        const { _id: _ignored, rev: _rev, ...fields } = next.doc as Record<string, unknown>;
+        // timestamps are the model's to set
+        const { _id: _ignored, rev: _rev, createdAt: _c, updatedAt: _u, ...fields } = next.doc as Record<string, unknown>;
+        // a field the rule dropped is stored as null ($set leaves out undefined, which would keep the old value)
+        for (const k of Object.keys(fields)) if (fields[k] === undefined) fields[k] = null;
         const r = await model
           .updateOne(this.locks.conditional(_id, { rev: current.rev }) as object, { $set: { ...fields, rev: current.rev + 1 } })
           .exec();

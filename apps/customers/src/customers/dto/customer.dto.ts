@@ -151,8 +151,10 @@ export class OnAccountSaleResponse {
 }
 
 class SyncErrorResponse {
-  @ApiProperty({ enum: ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
+  @ApiProperty({ enum: ['validation', 'name_taken', 'archived', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
   @ApiProperty({ description: "Xero's reason" }) message!: string;
+  @ApiPropertyOptional({ description: 'how to fix it (name_taken, archived, not_connected)' }) hint?: string;
+  @ApiPropertyOptional({ description: 'when pushes resume (rate_limited)' }) retryAt?: string;
   @ApiProperty() version!: number;
   @ApiProperty() at!: string;
 }

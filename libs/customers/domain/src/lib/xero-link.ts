@@ -4,11 +4,15 @@ import { MappedField } from './customer.types';
 export type XeroStatus = 'not_linked' | 'pending' | 'synced' | 'failed';
 export const XERO_STATUSES: readonly XeroStatus[] = ['not_linked', 'pending', 'synced', 'failed'];
 
-export type SyncErrorKind = 'validation' | 'auth' | 'not_connected' | 'rate_limited' | 'unavailable';
+export type SyncErrorKind = 'validation' | 'name_taken' | 'archived' | 'auth' | 'not_connected' | 'rate_limited' | 'unavailable';
 
 export interface SyncError {
   kind: SyncErrorKind;
   message: string;
+  /** How the retailer fixes it (a name already used in Xero, an archived contact, a lost connection). */
+  hint?: string;
+  /** When pushes resume (rate_limited). */
+  retryAt?: string;
   version: number;
   at: string;
 }
@@ -104,7 +108,7 @@ export function onSyncSucceeded(
 /** Xero refused (or could not take) version `version`. A push that will be retried stays pending. */
 export function onSyncFailed(
   link: XeroLink,
-  r: { version: number; kind: SyncErrorKind; message: string; retrying: boolean; at: string },
+  r: { version: number; kind: SyncErrorKind; message: string; hint?: string; retryAt?: string; retrying: boolean; at: string },
   currentVersion: number,
 ): XeroLink {
   const history = remember(link, {
@@ -116,6 +120,8 @@ export function onSyncFailed(
   });
   if (isStale(link, r)) return { ...link, history };
   const lastError: SyncError = { kind: r.kind, message: r.message, version: r.version, at: r.at };
+  if (r.hint) lastError.hint = r.hint;
+  if (r.retryAt) lastError.retryAt = r.retryAt;
   const current = r.version >= currentVersion;
   return {
     ...link,

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsISO8601,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -66,10 +67,14 @@ export class CustomerSyncSucceededV1 extends EventEnvelope {
 }
 export const CustomerSyncSucceeded = defineEvent('customer.sync-succeeded', 1, CustomerSyncSucceededV1);
 
-export const SYNC_ERROR_KINDS = ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
+export const SYNC_ERROR_KINDS = ['validation', 'name_taken', 'archived', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
 class SyncErrorDto {
   @IsIn(SYNC_ERROR_KINDS) kind!: (typeof SYNC_ERROR_KINDS)[number];
   @IsString() message!: string;
+  /** How the retailer fixes it (name_taken, archived, not_connected). */
+  @IsOptional() @IsString() hint?: string;
+  /** When pushes resume (rate_limited). */
+  @IsOptional() @IsISO8601() retryAt?: string;
 }
 export class CustomerSyncFailedV1 extends EventEnvelope {
   @IsString() @IsNotEmpty() customerId!: string;

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { METRICS_REGISTRY } from '@pos/service-kit';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the engine reports on /metrics (issue 9, "Observability"). */
+@Injectable()
+export class SyncMetrics {
+  readonly pushes: Counter<'outcome'>;
+  readonly xeroCalls: Counter<'operation' | 'status'>;
+  readonly rateLimited: Counter<'problem'>;
+  readonly limiterWait: Histogram;
+  readonly backlog: Gauge<'retailer'>;
+  readonly oldestPending: Gauge<'retailer'>;
+  readonly tokenRefreshes: Counter<'outcome'>;
+
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    const registers = [registry];
+    this.pushes = new Counter({ name: 'xero_sync_pushes_total', help: 'Customer pushes by outcome', labelNames: ['outcome'], registers });
+    this.xeroCalls = new Counter({ name: 'xero_sync_xero_calls_total', help: 'Xero API calls by operation and HTTP status', labelNames: ['operation', 'status'], registers });
+    this.rateLimited = new Counter({ name: 'xero_sync_rate_limited_total', help: "Xero 429s by X-Rate-Limit-Problem", labelNames: ['problem'], registers });
+    this.limiterWait = new Histogram({
+      name: 'xero_sync_limiter_wait_seconds',
+      help: 'How long a call waited for the tenant and app budgets',
+      buckets: [0, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers,
+    });
+    this.backlog = new Gauge({ name: 'xero_sync_ledger_backlog', help: 'Customers waiting for a push, per tenant', labelNames: ['retailer'], registers });
+    this.oldestPending = new Gauge({ name: 'xero_sync_oldest_pending_seconds', help: 'Age of the oldest change waiting for a push, per tenant', labelNames: ['retailer'], registers });
+    this.tokenRefreshes = new Counter({ name: 'xero_sync_token_refreshes_total', help: 'Access-token refreshes by outcome', labelNames: ['outcome'], registers });
+  }
+}

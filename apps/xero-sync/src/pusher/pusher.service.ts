@@ -1,0 +1,274 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  AppBudget,
+  LedgerEntry,
+  PushOp,
+  PushPlan,
+  SyncError,
+  TenantBudget,
+  applyFailure,
+  applySuccess,
+  backoffMs,
+  batches,
+  classifyReply,
+  matchElements,
+  planPush,
+  rateLimitWait,
+  readLimitHeaders,
+} from '@pos/sync-domain';
+import { randomUUID } from 'node:crypto';
+import { XERO_SYNC_CONFIG } from '../config/config.tokens';
+import { XeroSyncConfig } from '../config/xero-sync.config';
+import { ConnectionsService, NotConnected, TenantAccess } from '../connections/connections.service';
+import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
+import { SyncMetrics } from '../metrics/sync-metrics';
+import { OutboxRelay } from '../persistence/outbox.relay';
+import { ApiReply } from '../xero-client/xero-api';
+import { TenantLeases } from './tenant-lease.repository';
+
+/** A lease not renewed for this long is taken over by another worker. */
+const LEASE_TTL_MS = 5_000;
+/** Customers looked at per push cycle of one tenant. */
+const CYCLE_SIZE = 500;
+/** Retries of one request on 5xx, timeouts and network errors before the cycle gives up for a while. */
+const SAME_REQUEST_RETRIES = 6;
+/** How long a tenant rests after Xero kept failing (its customers show a retrying failure meanwhile). */
+const UNAVAILABLE_PAUSE_MS = 15_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Failed<T> = ApiReply<T> & { error?: SyncError };
+
+/**
+ * Pushes the ledger to Xero. For each connected tenant exactly one worker pushes at a time (a lease
+ * in the database, renewed while the worker lives, taken over within seconds when it dies). A push
+ * cycle coalesces everything pending for the tenant, looks up the ContactNumbers of customers without
+ * a contact (adopting what exists, so a lost reply never makes a duplicate), and sends 50 contacts per
+ * POST /Contacts with summarizeErrors=false and an Idempotency-Key per request, under the tenant's and
+ * the app's budgets. Every result goes into the ledger with its report in the same write.
+ */
+@Injectable()
+export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(Pusher.name);
+  readonly owner = randomUUID();
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly tenants = new Map<string, { stop: boolean; done: Promise<void> }>();
+  private readonly budgets = new Map<string, TenantBudget>();
+  private readonly app = new AppBudget();
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly ledger: SyncLedgerRepository,
+    private readonly connections: ConnectionsService,
+    private readonly leases: TenantLeases,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: SyncMetrics,
+    @Inject(XERO_SYNC_CONFIG) private readonly config: XeroSyncConfig,
+  ) {
+    connections.onRefresh = (outcome) => metrics.tokenRefreshes.inc({ outcome });
+  }
+
+  onApplicationBootstrap() {
+    this.running = true;
+    this.loop = this.supervise();
+  }
+
+  async beforeApplicationShutdown() {
+    this.running = false;
+    await this.loop;
+    for (const t of this.tenants.values()) t.stop = true;
+    await Promise.all([...this.tenants.values()].map((t) => t.done));
+    await Promise.all([...this.tenants.keys()].map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
+  }
+
+  /** Takes and renews tenant leases, starting a push loop for each tenant held, and spreads tenants over the workers. */
+  private async supervise() {
+    while (this.running) {
+      try {
+        await this.leases.heartbeat(this.owner, LEASE_TTL_MS);
+        const connected = await this.connections.connected();
+        const workers = Math.max(1, await this.leases.liveWorkers());
+        const share = Math.ceil(connected.length / workers);
+        for (const c of connected) {
+          const mine = this.tenants.has(c.retailerId);
+          if (!mine && this.tenants.size >= share) continue;
+          const held = await this.leases.acquire(c.retailerId, this.owner, LEASE_TTL_MS);
+          if (held && !mine) this.startTenant(c.retailerId);
+          if (!held && mine) this.stopTenant(c.retailerId);
+        }
+        // more than a fair share (a worker joined): hand one tenant back per round
+        if (this.tenants.size > share) this.stopTenant([...this.tenants.keys()][0], true);
+        for (const id of this.tenants.keys()) if (!connected.some((c) => c.retailerId === id)) this.stopTenant(id, true);
+      } catch (err) {
+        this.logger.warn(`pusher supervision: ${(err as Error).message}`);
+      }
+      await sleep(Math.min(this.config.PUSH_POLL_MS, LEASE_TTL_MS / 5));
+    }
+  }
+
+  private startTenant(retailerId: string) {
+    const t = { stop: false, done: Promise.resolve() };
+    t.done = (async () => {
+      while (this.running && !t.stop) {
+        let worked = false;
+        try {
+          const pause = (this.pausedUntil.get(retailerId) ?? 0) - Date.now();
+          if (pause > 0) await sleep(Math.min(pause, this.config.PUSH_POLL_MS));
+          else worked = await this.pushOnce(retailerId, () => this.running && !t.stop);
+        } catch (err) {
+          this.logger.warn(`push of ${retailerId}: ${(err as Error).message}`);
+        }
+        if (!worked) await sleep(this.config.PUSH_POLL_MS);
+      }
+    })();
+    this.tenants.set(retailerId, t);
+  }
+
+  private stopTenant(retailerId: string, release = false) {
+    const t = this.tenants.get(retailerId);
+    if (!t) return;
+    t.stop = true;
+    this.tenants.delete(retailerId);
+    if (release) void t.done.then(() => this.leases.release(retailerId, this.owner)).catch(() => undefined);
+  }
+
+  private budget(retailerId: string): TenantBudget {
+    let b = this.budgets.get(retailerId);
+    if (!b) this.budgets.set(retailerId, (b = new TenantBudget()));
+    return b;
+  }
+
+  /** One push cycle for a tenant; true when it did something (then the next starts at once). */
+  async pushOnce(retailerId: string, live: () => boolean = () => true): Promise<boolean> {
+    const { entries, oldest } = await this.ledger.waiting(retailerId, CYCLE_SIZE);
+    this.metrics.backlog.set({ retailer: retailerId }, entries.length);
+    this.metrics.oldestPending.set({ retailer: retailerId }, oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
+    if (!entries.length) return false;
+    let access: { a: TenantAccess };
+    try {
+      access = { a: await this.connections.access(retailerId) };
+    } catch (err) {
+      if (err instanceof NotConnected) return false; // everything stays pending until the retailer reconnects
+      throw err;
+    }
+    const byCustomer = new Map(entries.map((e) => [e.customerId, e]));
+    let plans: PushPlan[] = entries.map((e) => planPush(e));
+
+    // customers without a contact: look their ContactNumber up first (adopt, never duplicate)
+    const lookups = plans.filter((p): p is Extract<PushPlan, { kind: 'lookup' }> => p.kind === 'lookup');
+    const found = new Map<string, string | null>();
+    for (const batch of batches(lookups)) {
+      if (!live()) return true;
+      const r = await this.call(retailerId, access, 'get_contacts', (a) =>
+        this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, batch.map((l) => l.contactNumber)),
+      );
+      if (!r.ok) return this.failCycle(retailerId, batch, r.error);
+      for (const l of batch) {
+        const hit = r.body?.Contacts?.find((c) => c.ContactNumber === l.contactNumber);
+        found.set(l.customerId, hit?.ContactID ?? null);
+      }
+    }
+    plans = plans.map((p) => (p.kind === 'lookup' ? planPush(byCustomer.get(p.customerId) as LedgerEntry, found.get(p.customerId)) : p));
+
+    const at = () => new Date().toISOString();
+    for (const p of plans) {
+      if (p.kind === 'report') await this.apply(retailerId, p.customerId, (e) => applySuccess(e, p, at()));
+    }
+    const ops = plans.filter((p): p is PushOp => p.kind === 'push');
+    await Promise.all(batches(ops).map((batch) => this.pushBatch(retailerId, access, batch, live)));
+    return true;
+  }
+
+  private async pushBatch(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], live: () => boolean) {
+    if (!live()) return;
+    const idempotencyKey = randomUUID(); // this request's key: reused by its retries, new for new content
+    const r = await this.call(retailerId, access, 'post_contacts', (a) =>
+      this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, ops.map((o) => o.contact), idempotencyKey),
+    );
+    if (!r.ok) {
+      await this.failCycle(retailerId, ops, r.error);
+      return;
+    }
+    const results = matchElements(ops, r.body?.Contacts ?? []);
+    await Promise.all(
+      ops.map((op) => {
+        const res = results.get(op);
+        if (!res) return undefined; // not in the reply: the next cycle pushes it again
+        if (res.ok) return this.apply(retailerId, op.customerId, (e) => applySuccess(e, op, new Date().toISOString(), res.contactId));
+        return this.apply(retailerId, op.customerId, (e) => applyFailure(e, op, res.error, new Date().toISOString()));
+      }),
+    );
+  }
+
+  /** The whole request failed for good, or kept failing: every customer in it gets the failure. */
+  private async failCycle(retailerId: string, items: { customerId: string; version: number; fields?: PushOp['fields'] }[], error?: SyncError): Promise<boolean> {
+    if (!error) return true;
+    if (error.retry !== 'never') {
+      const until = error.retryAt ? Date.parse(error.retryAt) : Date.now() + UNAVAILABLE_PAUSE_MS;
+      this.pausedUntil.set(retailerId, Math.max(until, Date.now() + 1000));
+    }
+    await Promise.all(items.map((i) => this.apply(retailerId, i.customerId, (e) => applyFailure(e, i, error, new Date().toISOString()))));
+    return true;
+  }
+
+  private async apply(retailerId: string, customerId: string, rule: Parameters<SyncLedgerRepository['apply']>[2]) {
+    const report = await this.ledger.apply(retailerId, customerId, rule);
+    if (report) {
+      this.metrics.pushes.inc({ outcome: report.outcome === 'succeeded' ? 'succeeded' : report.retrying ? 'retrying' : report.error.kind });
+      this.relay.poke();
+    }
+  }
+
+  /**
+   * One Xero call under the budgets, with the retries the reply asks for: the same request again
+   * after 5xx/timeouts (backoff with jitter) and after a minute or concurrency 429, a refreshed
+   * token after a 401. Returns the reply, with `error` set when it did not succeed.
+   */
+  private async call<T>(retailerId: string, access: { a: TenantAccess }, operation: string, fn: (a: TenantAccess) => Promise<ApiReply<T>>): Promise<Failed<T>> {
+    const budget = this.budget(retailerId);
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const started = Date.now();
+      for (;;) {
+        const wait = Math.max(budget.waitMs(Date.now()), this.app.waitMs(Date.now()));
+        if (wait <= 0) break;
+        await sleep(wait);
+      }
+      this.metrics.limiterWait.observe((Date.now() - started) / 1000);
+      budget.start(Date.now());
+      this.app.start(Date.now());
+      const r = await fn(access.a);
+      const limits = readLimitHeaders(r.headers);
+      budget.finish(Date.now(), limits);
+      this.app.finish(Date.now(), limits);
+      this.metrics.xeroCalls.inc({ operation, status: String(r.status ?? 'network') });
+      if (r.ok) return r;
+      const error = classifyReply(r, new Date());
+      if (r.status === 429) {
+        const { problem, waitMs } = rateLimitWait(r, new Date());
+        this.metrics.rateLimited.inc({ problem });
+        budget.onRateLimited(Date.now(), problem, waitMs);
+        if (problem === 'appminute') this.app.onRateLimited(Date.now(), waitMs);
+        if (problem === 'day') return { ...r, error };
+        continue; // the budget now waits as long as Xero asked
+      }
+      if (error.retry === 'same_request' && attempt < SAME_REQUEST_RETRIES) {
+        await sleep(backoffMs(attempt, Math.random()));
+        continue;
+      }
+      if (error.retry === 'refresh' && !refreshed) {
+        refreshed = true;
+        try {
+          access.a = await this.connections.access(retailerId, { rejected: access.a.accessToken });
+          continue;
+        } catch (err) {
+          if (!(err instanceof NotConnected)) throw err;
+          return { ...r, error: { kind: 'auth', message: err.message, hint: 'Reconnect Xero from the POS settings.', retry: 'later' } };
+        }
+      }
+      if (error.kind === 'not_connected' || error.kind === 'auth') await this.connections.markExpired(retailerId, `Xero answered ${r.status}`);
+      return { ...r, error };
+    }
+  }
+}
