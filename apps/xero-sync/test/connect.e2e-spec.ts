@@ -8,11 +8,11 @@ import { createXeroSyncApp } from '../src/app/create-app';
 import { loadXeroSyncConfig } from '../src/config/xero-sync.config';
 import { ConnectionsService } from '../src/connections/connections.service';
 import { TokenCipher } from '../src/connections/token-cipher';
+import { consentThroughSandbox, freePort } from './support/connect-flow';
 import { SandboxProcess, startSandbox } from './support/sandbox-process';
 
 const SECRET = 'state-secret-for-the-connect-spec';
 const KEY = 'token-key-for-the-connect-spec';
-const SCOPES = 'openid profile email offline_access accounting.contacts accounting.settings.read';
 
 /** Connecting a retailer through the real OAuth flow against the sandbox, and keeping its tokens fresh. */
 describe('connecting a retailer to Xero', () => {
@@ -49,11 +49,7 @@ describe('connecting a retailer to Xero', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    // the redirect URI must be known before the app listens: pick a free port first
-    const probe = await import('node:net').then((net) => net.createServer().listen(0, '127.0.0.1'));
-    await new Promise((r) => probe.once('listening', r));
-    const port = (probe.address() as { port: number }).port;
-    await new Promise((r) => probe.close(r));
+    const port = await freePort(); // the redirect URI must be known before the app listens
     await worker(port);
     syncUrl = `http://127.0.0.1:${port}`;
     db = await mongoose.createConnection(mongoUriFor(dbName)).asPromise();
@@ -71,21 +67,8 @@ describe('connecting a retailer to Xero', () => {
     await sandbox?.stop();
   });
 
-  /** What a browser does: the authorize URL (as customers builds it), the sandbox's consent, back to xero-sync. */
-  async function consent(retailerId: string, tenantId: string): Promise<Response> {
-    const authorize = new URL(`${sandbox.url}/identity/connect/authorize`);
-    authorize.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: 'sandbox-client',
-      redirect_uri: `${syncUrl}/xero/callback`,
-      scope: SCOPES,
-      state: signOAuthState(retailerId, SECRET),
-      tenant: tenantId,
-    }).toString();
-    const toCallback = await fetch(authorize, { redirect: 'manual' });
-    expect(toCallback.status).toBe(302);
-    return fetch(toCallback.headers.get('location') ?? '', { redirect: 'manual' });
-  }
+  const consent = (retailerId: string, tenantId: string) =>
+    consentThroughSandbox({ sandboxUrl: sandbox.url, syncUrl, stateSecret: SECRET, retailerId, tenantId });
 
   async function connectNew(name: string) {
     const org = await sandbox.admin<{ tenantId: string; shortCode: string }>('POST', '/sandbox/organisations', { name });

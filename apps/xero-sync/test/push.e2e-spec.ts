@@ -1,0 +1,193 @@
+import { INestApplication } from '@nestjs/common';
+import { AmqpClient } from '@pos/messaging';
+import {
+  CustomerChanged,
+  CustomerChangedV1,
+  CustomerSyncFailed,
+  CustomerSyncSucceeded,
+  EVENTS_EXCHANGE,
+  Payload,
+  buildEvent,
+} from '@pos/sync-contracts';
+import { eventually, testInfra, uniqueName } from '@pos/testing';
+import * as amqp from 'amqplib';
+import { createXeroSyncApp } from '../src/app/create-app';
+import { loadXeroSyncConfig } from '../src/config/xero-sync.config';
+import { consentThroughSandbox, freePort } from './support/connect-flow';
+import { SandboxProcess, startSandbox } from './support/sandbox-process';
+
+const SECRET = 'state-secret-for-the-push-spec';
+
+interface LoggedRequest {
+  id: number;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  headers: Record<string, string>;
+  body: { Contacts?: Record<string, unknown>[] };
+  status: number | null;
+}
+type Contact = Record<string, unknown> & { ContactID: string; ContactNumber?: string; Name: string; Phones?: { PhoneType: string; PhoneNumber?: string }[] };
+
+/**
+ * The pusher end to end: customer.changed.v1 over the real broker → ledger → the sandbox (a Xero
+ * faithful to the OpenAPI) → customer.sync-succeeded / sync-failed back on the broker.
+ */
+describe('pushing customers to Xero', () => {
+  const infra = testInfra();
+  const dbName = uniqueName('xero_sync');
+  const prefix = `${uniqueName('push')}.`;
+  const retailerId = uniqueName('retailer');
+  let sandbox: SandboxProcess;
+  let app: INestApplication;
+  let publisher: AmqpClient;
+  let events: amqp.ChannelModel;
+  let tenantId: string;
+  const results: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    const port = await freePort();
+    app = await createXeroSyncApp(
+      loadXeroSyncConfig({
+        MONGODB_URI: infra.mongoUri,
+        AMQP_URL: infra.amqpUrl,
+        XERO_SYNC_DB_NAME: dbName,
+        QUEUE_PREFIX: prefix,
+        QUEUE_EXPIRES_MS: '60000',
+        LOG_LEVEL: 'silent',
+        XERO_API_URL: sandbox.url,
+        XERO_REDIRECT_URI: `http://127.0.0.1:${port}/xero/callback`,
+        OAUTH_STATE_SECRET: SECRET,
+        TOKEN_ENCRYPTION_KEY: 'token-key-for-the-push-spec',
+        PUSH_POLL_MS: '50',
+        XERO_TIMEOUT_MS: '5000',
+      }),
+    );
+    await app.listen(port, '127.0.0.1');
+    await eventually(() => app.get(AmqpClient).isConnected(), { what: 'the broker connection' });
+    publisher = new AmqpClient({ url: infra.amqpUrl, connectionName: 'push-spec' });
+    await publisher.start();
+    events = await amqp.connect(infra.amqpUrl);
+    const ch = await events.createChannel();
+    const q = await ch.assertQueue('', { exclusive: true });
+    for (const def of [CustomerSyncSucceeded, CustomerSyncFailed]) await ch.bindQueue(q.queue, EVENTS_EXCHANGE, def.routingKey);
+    await ch.consume(q.queue, (m) => m && results.push(JSON.parse(m.content.toString())), { noAck: true });
+
+    const org = await sandbox.admin<{ tenantId: string }>('POST', '/sandbox/organisations', { name: 'Push Spec Ltd' });
+    tenantId = org.tenantId;
+    const res = await consentThroughSandbox({ sandboxUrl: sandbox.url, syncUrl: `http://127.0.0.1:${port}`, stateSecret: SECRET, retailerId, tenantId });
+    expect(res.status).toBe(302);
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await publisher?.close();
+    await app?.close();
+    await sandbox?.stop();
+  });
+
+  let version = 0;
+  async function send(customerId: string, p: Partial<Payload<CustomerChangedV1>>) {
+    const e = buildEvent(CustomerChanged, retailerId, {
+      customerId,
+      customerVersion: ++version,
+      reason: 'updated',
+      changedFields: [],
+      snapshot: { id: customerId },
+      ...p,
+    });
+    await publisher.publish(CustomerChanged.routingKey, e, { messageId: e.eventId });
+    return e.customerVersion;
+  }
+
+  const result = (customerId: string, customerVersion: number) =>
+    eventually(() => results.find((r) => r['customerId'] === customerId && r['customerVersion'] === customerVersion && (r['type'] !== CustomerSyncFailed.type || r['retrying'] === false)), {
+      what: `the result for ${customerId} v${customerVersion}`,
+    });
+  const contacts = () => sandbox.admin<Contact[]>('GET', `/sandbox/organisations/${tenantId}/contacts`);
+  const posts = async (since = 0) =>
+    (await sandbox.admin<LoggedRequest[]>('GET', `/sandbox/organisations/${tenantId}/requests?method=POST&path=/Contacts`)).filter((r) => r.id > since);
+  const lastRequestId = async () => Math.max(0, ...(await sandbox.admin<LoggedRequest[]>('GET', `/sandbox/organisations/${tenantId}/requests`)).map((r) => r.id));
+  const sentFor = (reqs: LoggedRequest[], contactId: string) => reqs.flatMap((r) => r.body.Contacts ?? []).filter((c) => c['ContactID'] === contactId);
+
+  const ada = (id: string) => ({ id, firstName: 'Ada', lastName: `Lovelace ${id.slice(-6)}`, email: 'ada@example.com', phone: '555 0100' });
+
+  it('an on-account sale creates the contact after looking its ContactNumber up, then an edit sends only the changed field', async () => {
+    const id = uniqueName('c');
+    const v1 = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+    const created = await result(id, v1);
+    expect(created).toMatchObject({ type: CustomerSyncSucceeded.type, pushedFields: expect.arrayContaining(['email', 'phone', 'physicalAddress']) });
+    const contactId = String(created['xeroContactId']);
+    const lookups = await sandbox.admin<LoggedRequest[]>('GET', `/sandbox/organisations/${tenantId}/requests?method=GET&path=/Contacts`);
+    expect(lookups.some((r) => String(r.query['where'] ?? '').includes(id))).toBe(true);
+    expect((await contacts()).filter((c) => c.ContactNumber === id)).toHaveLength(1);
+
+    const since = await lastRequestId();
+    const v2 = await send(id, { changedFields: ['email', 'firstName'], snapshot: { ...ada(id), email: 'countess@example.com' } });
+    expect(await result(id, v2)).toMatchObject({ type: CustomerSyncSucceeded.type, pushedFields: ['email'], xeroContactId: contactId });
+    const sent = sentFor(await posts(since), contactId);
+    expect(sent).toEqual([{ ContactID: contactId, EmailAddress: 'countess@example.com' }]);
+    const req = (await posts(since))[0];
+    expect(req.query['summarizeErrors']).toBe('false');
+    expect(req.headers['idempotency-key']).toBeTruthy();
+    expect((await contacts()).find((c) => c.ContactID === contactId)).toMatchObject({ EmailAddress: 'countess@example.com', FirstName: 'Ada' });
+  });
+
+  it('clearing a phone clears it in Xero', async () => {
+    const id = uniqueName('c');
+    const contactId = String((await result(id, await send(id, { reason: 'on_account_sale', snapshot: ada(id) })))['xeroContactId']);
+    const since = await lastRequestId();
+    const { phone: _phone, ...withoutPhone } = ada(id);
+    const v = await send(id, { changedFields: ['phone'], snapshot: withoutPhone });
+    expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type, pushedFields: ['phone'] });
+    expect(sentFor(await posts(since), contactId)).toEqual([{ ContactID: contactId, Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '' }] }]);
+    const phone = (await contacts()).find((c) => c.ContactID === contactId)?.Phones?.find((p) => p.PhoneType === 'DEFAULT');
+    expect(phone?.PhoneNumber ?? '').toBe('');
+  });
+
+  it('a name used by another active contact fails as name_taken with a hint; renaming fixes it', async () => {
+    await sandbox.admin('POST', `/sandbox/organisations/${tenantId}/contacts`, { Name: 'Grace Hopper' });
+    const id = uniqueName('c');
+    const v1 = await send(id, { reason: 'on_account_sale', snapshot: { id, firstName: 'Grace', lastName: 'Hopper' } });
+    const failed = await result(id, v1);
+    expect(failed).toMatchObject({ type: CustomerSyncFailed.type, retrying: false, error: { kind: 'name_taken' } });
+    expect(String((failed['error'] as { hint?: string }).hint)).toContain('Grace Hopper');
+    expect((await contacts()).filter((c) => c.Name === 'Grace Hopper')).toHaveLength(1); // never renamed silently
+
+    const v2 = await send(id, { changedFields: ['lastName'], snapshot: { id, firstName: 'Grace', lastName: 'Hopper (Navy)' } });
+    expect(await result(id, v2)).toMatchObject({ type: CustomerSyncSucceeded.type });
+    expect((await contacts()).filter((c) => c.ContactNumber === id).map((c) => c.Name)).toEqual(['Grace Hopper (Navy)']);
+  });
+
+  it('a contact an earlier push created (its reply lost) is adopted, not duplicated', async () => {
+    const id = uniqueName('c');
+    // the earlier push: written in Xero, reply lost, so the ledger never learnt the contact id
+    const { access_token } = await sandbox.admin<{ access_token: string }>('POST', '/sandbox/tokens', { tenantId });
+    const earlier = await fetch(`${sandbox.url}/api.xro/2.0/Contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'xero-tenant-id': tenantId, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ Contacts: [{ ContactNumber: id, Name: `Ada Lovelace ${id.slice(-6)}` }] }),
+    });
+    expect(earlier.status).toBe(200);
+    const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+    const ok = await result(id, v);
+    const mine = (await contacts()).filter((c) => c.ContactNumber === id);
+    expect(mine).toHaveLength(1);
+    expect(ok).toMatchObject({ type: CustomerSyncSucceeded.type, xeroContactId: mine[0].ContactID });
+    expect(mine[0]).toMatchObject({ EmailAddress: 'ada@example.com' });
+  });
+
+  it('lost replies and 5xx on a share of calls: every customer is synced once, no duplicate contacts', async () => {
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, lostReplyRate: 0.3, errorRate: 0.2 });
+    try {
+      const ids = Array.from({ length: 8 }, () => uniqueName('c'));
+      const versions = await Promise.all(ids.map((id) => send(id, { reason: 'on_account_sale', snapshot: ada(id) })));
+      for (const [i, id] of ids.entries()) expect(await result(id, versions[i])).toMatchObject({ type: CustomerSyncSucceeded.type });
+      const all = await contacts();
+      for (const id of ids) expect(all.filter((c) => c.ContactNumber === id)).toHaveLength(1);
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  });
+});
