@@ -107,6 +107,35 @@ async function demoRetailer(customersUrl) {
   return retailer;
 }
 
+/**
+ * Connects the demo retailer to the sandbox's demo organisation through the real OAuth flow, as a
+ * browser would: the customers service's GET /api/xero/connect (302 to the authorize URL), the
+ * sandbox's authorize endpoint (consents at once for the demo organisation), xero-sync's callback.
+ * Skipped when the retailer is already connected (the data folder keeps it across restarts).
+ */
+async function connectDemo(customersUrl, sandboxUrl, retailer) {
+  const auth = { authorization: `Bearer ${retailer.apiKey}` };
+  const status = async () => (await (await fetch(`${customersUrl}/api/xero/connection`, { headers: auth })).json()).status;
+  if ((await status()) === 'connected') return 'already connected';
+  const orgs = (await (await fetch(`${sandboxUrl}/sandbox/organisations`)).json()) ?? [];
+  const demo = orgs.find((o) => o.name === retailer.name) ?? orgs[0];
+  if (!demo) throw new Error('the sandbox has no organisation to connect to');
+  const start = await fetch(`${customersUrl}/api/xero/connect`, { headers: auth, redirect: 'manual' });
+  if (start.status !== 302) throw new Error(`GET /api/xero/connect answered ${start.status}: ${await start.text()}`);
+  const authorize = new URL(start.headers.get('location') ?? '');
+  authorize.searchParams.set('tenant', demo.tenantId);
+  const consent = await fetch(authorize, { redirect: 'manual' });
+  if (consent.status !== 302) throw new Error(`the sandbox's authorize answered ${consent.status}: ${await consent.text()}`);
+  const callback = await fetch(consent.headers.get('location') ?? '', { redirect: 'manual' });
+  if (callback.status !== 302) throw new Error(`xero-sync's callback answered ${callback.status}: ${await callback.text()}`);
+  const deadline = Date.now() + 30_000;
+  while ((await status()) !== 'connected') {
+    if (Date.now() > deadline) throw new Error('the customers service never heard that the demo retailer is connected');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return `connected to ${demo.name}`;
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
@@ -176,6 +205,14 @@ async function main() {
     startApp('xero-sync', ports.sync, '/health/ready'),
   ]);
   const retailer = await demoRetailer(customersUrl);
+  let xeroLink = useSandbox ? '' : 'connect with GET /api/xero/connect';
+  if (useSandbox) {
+    try {
+      xeroLink = await connectDemo(customersUrl, sandboxUrl, retailer);
+    } catch (err) {
+      xeroLink = `not connected (${err.message})`;
+    }
+  }
 
   console.log(`
   POS customers is running (Ctrl-C stops everything)
@@ -187,8 +224,10 @@ async function main() {
     admin token     ${env.ADMIN_TOKEN}
     demo retailer   ${retailer.name} (${retailer.id})
     its API key     ${retailer.apiKey}
+    its Xero        ${xeroLink}
 
     try:  curl -H 'Authorization: Bearer ${retailer.apiKey}' ${customersUrl}/api/customers
+          then sell to a customer on account and watch GET /api/customers/<id>/xero turn synced
 `);
 }
 
