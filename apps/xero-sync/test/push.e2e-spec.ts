@@ -9,14 +9,17 @@ import {
   Payload,
   buildEvent,
 } from '@pos/sync-contracts';
-import { eventually, testInfra, uniqueName } from '@pos/testing';
+import { eventually, mongoUriFor, testInfra, uniqueName } from '@pos/testing';
 import * as amqp from 'amqplib';
+import mongoose from 'mongoose';
+import { TokenCipher } from '../src/connections/token-cipher';
 import { createXeroSyncApp } from '../src/app/create-app';
 import { loadXeroSyncConfig } from '../src/config/xero-sync.config';
 import { consentThroughSandbox, freePort } from './support/connect-flow';
 import { SandboxProcess, startSandbox } from './support/sandbox-process';
 
 const SECRET = 'state-secret-for-the-push-spec';
+const TOKEN_KEY = 'token-key-for-the-push-spec';
 
 interface LoggedRequest {
   id: number;
@@ -43,6 +46,8 @@ describe('pushing customers to Xero', () => {
   let publisher: AmqpClient;
   let events: amqp.ChannelModel;
   let tenantId: string;
+  let syncUrl: string;
+  let db: mongoose.Connection;
   const results: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
@@ -59,7 +64,7 @@ describe('pushing customers to Xero', () => {
         XERO_API_URL: sandbox.url,
         XERO_REDIRECT_URI: `http://127.0.0.1:${port}/xero/callback`,
         OAUTH_STATE_SECRET: SECRET,
-        TOKEN_ENCRYPTION_KEY: 'token-key-for-the-push-spec',
+        TOKEN_ENCRYPTION_KEY: TOKEN_KEY,
         PUSH_POLL_MS: '50',
         XERO_TIMEOUT_MS: '5000',
       }),
@@ -76,12 +81,19 @@ describe('pushing customers to Xero', () => {
 
     const org = await sandbox.admin<{ tenantId: string }>('POST', '/sandbox/organisations', { name: 'Push Spec Ltd' });
     tenantId = org.tenantId;
-    const res = await consentThroughSandbox({ sandboxUrl: sandbox.url, syncUrl: `http://127.0.0.1:${port}`, stateSecret: SECRET, retailerId, tenantId });
-    expect(res.status).toBe(302);
+    syncUrl = `http://127.0.0.1:${port}`;
+    db = await mongoose.createConnection(mongoUriFor(dbName)).asPromise();
+    await connect();
   });
+
+  async function connect() {
+    const res = await consentThroughSandbox({ sandboxUrl: sandbox.url, syncUrl, stateSecret: SECRET, retailerId, tenantId });
+    expect(res.status).toBe(302);
+  }
 
   afterAll(async () => {
     await events?.close();
+    await db?.close();
     await publisher?.close();
     await app?.close();
     await sandbox?.stop();
@@ -101,6 +113,10 @@ describe('pushing customers to Xero', () => {
     return e.customerVersion;
   }
 
+  const failure = (customerId: string, customerVersion: number, kind: string) =>
+    eventually(() => results.find((r) => r['customerId'] === customerId && r['customerVersion'] === customerVersion && (r['error'] as { kind?: string })?.kind === kind), {
+      what: `a ${kind} failure for ${customerId} v${customerVersion}`,
+    });
   const result = (customerId: string, customerVersion: number) =>
     eventually(() => results.find((r) => r['customerId'] === customerId && r['customerVersion'] === customerVersion && (r['type'] !== CustomerSyncFailed.type || r['retrying'] === false)), {
       what: `the result for ${customerId} v${customerVersion}`,
@@ -188,6 +204,72 @@ describe('pushing customers to Xero', () => {
       for (const id of ids) expect(all.filter((c) => c.ContactNumber === id)).toHaveLength(1);
     } finally {
       await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  });
+
+  it('a storm of minute 429s is waited out (Retry-After): everything syncs, no duplicates', async () => {
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Rate: 0.5, force429Problem: 'minute', force429RetryAfterSec: 1 });
+    try {
+      const ids = Array.from({ length: 5 }, () => uniqueName('c'));
+      const versions = await Promise.all(ids.map((id) => send(id, { reason: 'on_account_sale', snapshot: ada(id) })));
+      for (const [i, id] of ids.entries()) expect(await result(id, versions[i])).toMatchObject({ type: CustomerSyncSucceeded.type });
+      const all = await contacts();
+      for (const id of ids) expect(all.filter((c) => c.ContactNumber === id)).toHaveLength(1);
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  });
+
+  it('the day limit reached: the customer shows rate_limited with the time pushes resume, then syncs', async () => {
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Next: 1, force429Problem: 'day', force429RetryAfterSec: 2 });
+    try {
+      const id = uniqueName('c');
+      const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+      const limited = await failure(id, v, 'rate_limited');
+      expect(limited).toMatchObject({ retrying: true });
+      expect(Date.parse(String((limited['error'] as { retryAt?: string }).retryAt))).toBeGreaterThan(Date.parse(String(limited['occurredAt'])));
+      expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type });
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  });
+
+  it('a revoked connection keeps changes pending; after the retailer reconnects they all go out', async () => {
+    const conn = await db.collection('xero_connections').findOne({ _id: retailerId as never });
+    const refreshToken = new TokenCipher(TOKEN_KEY).decrypt(String(conn?.['refreshToken']), retailerId);
+    const basic = Buffer.from('sandbox-client:sandbox-secret').toString('base64');
+    const revoked = await fetch(`${sandbox.url}/connect/revocation`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+
+    const id = uniqueName('c');
+    const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+    await eventually(async () => (await db.collection('xero_connections').findOne({ _id: retailerId as never }))?.['status'] === 'expired', {
+      what: 'the connection turning expired',
+    });
+    expect(await failure(id, v, 'auth')).toMatchObject({ retrying: true });
+    expect((await contacts()).filter((c) => c.ContactNumber === id)).toHaveLength(0);
+
+    await connect();
+    expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type });
+    expect((await contacts()).filter((c) => c.ContactNumber === id)).toHaveLength(1);
+  });
+
+  it('serves the engine metrics', async () => {
+    const text = await (await fetch(`${syncUrl}/metrics`)).text();
+    for (const name of [
+      'xero_sync_pushes_total{outcome="succeeded"}',
+      'xero_sync_xero_calls_total{operation="post_contacts",status="200"}',
+      'xero_sync_rate_limited_total{problem="minute"}',
+      'xero_sync_limiter_wait_seconds_count',
+      'xero_sync_ledger_backlog',
+      'xero_sync_oldest_pending_seconds',
+      'xero_sync_token_refreshes_total{outcome="invalid_grant"}',
+    ]) {
+      expect(text).toContain(name);
     }
   });
 });

@@ -204,7 +204,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   /** The whole request failed for good, or kept failing: every customer in it gets the failure. */
   private async failCycle(retailerId: string, items: { customerId: string; version: number; fields?: PushOp['fields'] }[], error?: SyncError): Promise<boolean> {
     if (!error) return true;
-    if (error.retry !== 'never') {
+    // Xero kept failing, or the day budget is spent: rest this tenant (only this one) until then;
+    // an expired connection needs no pause, the next cycle finds it not connected
+    if (error.kind === 'unavailable' || error.kind === 'rate_limited') {
       const until = error.retryAt ? Date.parse(error.retryAt) : Date.now() + UNAVAILABLE_PAUSE_MS;
       this.pausedUntil.set(retailerId, Math.max(until, Date.now() + 1000));
     }
