@@ -176,6 +176,15 @@ describe('pushing customers to Xero', () => {
     expect((await contacts()).filter((c) => c.ContactNumber === id).map((c) => c.Name)).toEqual(['Grace Hopper (Navy)']);
   });
 
+  it('a Xero-side edit is overwritten by the next on-account sale (every mapped field)', async () => {
+    const id = uniqueName('c');
+    const contactId = String((await result(id, await send(id, { reason: 'on_account_sale', snapshot: ada(id) })))['xeroContactId']);
+    await sandbox.admin('PATCH', `/sandbox/organisations/${tenantId}/contacts/${contactId}`, { EmailAddress: 'edited-in-xero@example.com', FirstName: 'Augusta' });
+    const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+    expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type, pushedFields: expect.arrayContaining(['email', 'firstName']) });
+    expect((await contacts()).find((c) => c.ContactID === contactId)).toMatchObject({ EmailAddress: 'ada@example.com', FirstName: 'Ada' });
+  });
+
   it('a contact an earlier push created (its reply lost) is adopted, not duplicated', async () => {
     const id = uniqueName('c');
     // the earlier push: written in Xero, reply lost, so the ledger never learnt the contact id
