@@ -12,6 +12,7 @@ export class SyncMetrics {
   readonly backlog: Gauge<'retailer'>;
   readonly oldestPending: Gauge<'retailer'>;
   readonly tokenRefreshes: Counter<'outcome'>;
+  readonly tenantsLeased: Gauge<'worker'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -26,6 +27,7 @@ export class SyncMetrics {
     });
     this.backlog = new Gauge({ name: 'xero_sync_ledger_backlog', help: 'Customers waiting for a push, per tenant', labelNames: ['retailer'], registers });
     this.oldestPending = new Gauge({ name: 'xero_sync_oldest_pending_seconds', help: 'Age of the oldest change waiting for a push, per tenant', labelNames: ['retailer'], registers });
+    this.tenantsLeased = new Gauge({ name: 'xero_sync_tenants_leased', help: 'Tenants this worker pushes (holds the lease of)', labelNames: ['worker'], registers });
     this.tokenRefreshes = new Counter({ name: 'xero_sync_token_refreshes_total', help: 'Access-token refreshes by outcome', labelNames: ['outcome'], registers });
   }
 }

@@ -100,6 +100,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         // more than a fair share (a worker joined): hand one tenant back per round
         if (this.tenants.size > share) this.stopTenant([...this.tenants.keys()][0], true);
         for (const id of this.tenants.keys()) if (!connected.some((c) => c.retailerId === id)) this.stopTenant(id, true);
+        this.metrics.tenantsLeased.set({ worker: this.owner }, this.tenants.size);
       } catch (err) {
         this.logger.warn(`pusher supervision: ${(err as Error).message}`);
       }
