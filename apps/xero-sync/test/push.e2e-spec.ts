@@ -77,7 +77,7 @@ describe('pushing customers to Xero', () => {
     const ch = await events.createChannel();
     const q = await ch.assertQueue('', { exclusive: true });
     for (const def of [CustomerSyncSucceeded, CustomerSyncFailed]) await ch.bindQueue(q.queue, EVENTS_EXCHANGE, def.routingKey);
-    await ch.consume(q.queue, (m) => m && results.push(JSON.parse(m.content.toString())), { noAck: true });
+    await ch.consume(q.queue, (m) => m && results.push({ ...JSON.parse(m.content.toString()), _correlationId: m.properties.correlationId }), { noAck: true });
 
     const org = await sandbox.admin<{ tenantId: string }>('POST', '/sandbox/organisations', { name: 'Push Spec Ltd' });
     tenantId = org.tenantId;
@@ -100,7 +100,7 @@ describe('pushing customers to Xero', () => {
   });
 
   let version = 0;
-  async function send(customerId: string, p: Partial<Payload<CustomerChangedV1>>) {
+  async function send(customerId: string, p: Partial<Payload<CustomerChangedV1>>, correlationId?: string) {
     const e = buildEvent(CustomerChanged, retailerId, {
       customerId,
       customerVersion: ++version,
@@ -109,7 +109,7 @@ describe('pushing customers to Xero', () => {
       snapshot: { id: customerId },
       ...p,
     });
-    await publisher.publish(CustomerChanged.routingKey, e, { messageId: e.eventId });
+    await publisher.publish(CustomerChanged.routingKey, e, { messageId: e.eventId, correlationId });
     return e.customerVersion;
   }
 
@@ -148,6 +148,12 @@ describe('pushing customers to Xero', () => {
     expect(req.query['summarizeErrors']).toBe('false');
     expect(req.headers['idempotency-key']).toBeTruthy();
     expect((await contacts()).find((c) => c.ContactID === contactId)).toMatchObject({ EmailAddress: 'countess@example.com', FirstName: 'Ada' });
+  });
+
+  it('the result carries the correlation id of the change it answers', async () => {
+    const id = uniqueName('c');
+    const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) }, `corr-${id}`);
+    expect(await result(id, v)).toMatchObject({ _correlationId: `corr-${id}` });
   });
 
   it('clearing a phone clears it in Xero', async () => {

@@ -7,6 +7,8 @@ export type LedgerDoc = LedgerEntry & {
   rev: number;
   /** Whether the pusher has something to do for this customer (planPush is not idle); kept on every write. */
   needsPush: boolean;
+  /** The correlation id of the newest recorded change (HTTP request → outbox → here → the Xero call → the result). */
+  correlationId?: string;
   outbox: OutboxEntry[];
   outboxSeq: number;
   outboxAt?: Date | null;
@@ -35,6 +37,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     attempts: { type: Schema.Types.Mixed, default: [] },
     recentEventIds: { type: [String], default: [] },
     needsPush: { type: Boolean, default: false },
+    correlationId: { type: String },
     outbox: { type: Schema.Types.Mixed, default: [] },
     outboxSeq: { type: Number, default: 0 },
     outboxAt: { type: Date, default: null },

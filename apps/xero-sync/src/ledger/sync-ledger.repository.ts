@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { CustomerSyncFailed, CustomerSyncSucceeded } from '@pos/sync-contracts';
 import { ChangeRequest, LedgerEntry, PushReport, planPush, recordChange } from '@pos/sync-domain';
+import { RequestContext } from '@pos/service-kit';
 import { Model } from 'mongoose';
 import { DocumentWriter } from '../persistence/document-writer';
 import { appendOutbox } from '../persistence/outbox';
@@ -9,8 +10,8 @@ import { LEDGER, LedgerDoc, ledgerId } from './ledger.schema';
 
 /** The ledger entry as the domain sees it (storage fields left out). */
 function toEntry(d: LedgerDoc): LedgerEntry {
-  const { _id, rev, needsPush, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt, ...entry } = d;
-  void [_id, rev, needsPush, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt];
+  const { _id, rev, needsPush, correlationId, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt, ...entry } = d;
+  void [_id, rev, needsPush, correlationId, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt];
   return { ...entry, sent: entry.sent ?? {}, attempts: entry.attempts ?? [], pendingFields: entry.pendingFields ?? [] };
 }
 
@@ -27,10 +28,11 @@ export class SyncLedgerRepository {
   }
 
   /** The entries the pusher has something to do for, and when the least recently changed of them changed. */
-  async waiting(retailerId: string, limit: number): Promise<{ entries: LedgerEntry[]; oldest?: Date }> {
+  async waiting(retailerId: string, limit: number): Promise<{ entries: LedgerEntry[]; oldest?: Date; correlationIds: Map<string, string> }> {
     const docs = await this.model.find({ retailerId, needsPush: true }).limit(limit).lean<LedgerDoc[]>().exec();
     const times = docs.map((d) => (d.updatedAt ? new Date(d.updatedAt).getTime() : Date.now()));
-    return { entries: docs.map(toEntry), oldest: times.length ? new Date(Math.min(...times)) : undefined };
+    const correlationIds = new Map(docs.filter((d) => d.correlationId).map((d) => [d.customerId, String(d.correlationId)]));
+    return { entries: docs.map(toEntry), oldest: times.length ? new Date(Math.min(...times)) : undefined, correlationIds };
   }
 
   /** How many customers of the retailer wait for a push (the backlog metric). */
@@ -46,7 +48,7 @@ export class SyncLedgerRepository {
     return this.writer.update<LedgerDoc, 'recorded' | 'duplicate'>(this.model, ledgerId(c.retailerId, c.customerId), (current) => {
       const next = recordChange(current ? toEntry(current) : undefined, c);
       if (next === 'duplicate') return { result: 'duplicate' };
-      return { doc: this.stored(current, next, []), result: 'recorded' };
+      return { doc: { ...this.stored(current, next, []), correlationId: RequestContext.correlationId() }, result: 'recorded' };
     });
   }
 

@@ -16,6 +16,7 @@ import {
   rateLimitWait,
   readLimitHeaders,
 } from '@pos/sync-domain';
+import { RequestContext } from '@pos/service-kit';
 import { randomUUID } from 'node:crypto';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
@@ -57,6 +58,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly budgets = new Map<string, TenantBudget>();
   private readonly app = new AppBudget();
   private readonly pausedUntil = new Map<string, number>();
+  /** Per `retailer:customer` waiting, the correlation id of the newest change (kept to the waiting ones). */
+  private readonly correlationIds = new Map<string, string>();
 
   constructor(
     private readonly ledger: SyncLedgerRepository,
@@ -142,7 +145,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   /** One push cycle for a tenant; true when it did something (then the next starts at once). */
   async pushOnce(retailerId: string, live: () => boolean = () => true): Promise<boolean> {
-    const { entries, oldest } = await this.ledger.waiting(retailerId, CYCLE_SIZE);
+    const { entries, oldest, correlationIds } = await this.ledger.waiting(retailerId, CYCLE_SIZE);
+    for (const [customerId, id] of correlationIds) this.correlationIds.set(`${retailerId}:${customerId}`, id);
     this.metrics.backlog.set({ retailer: retailerId }, entries.length);
     this.metrics.oldestPending.set({ retailer: retailerId }, oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
     if (!entries.length) return false;
@@ -184,6 +188,11 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private async pushBatch(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], live: () => boolean) {
     if (!live()) return;
     const idempotencyKey = randomUUID(); // this request's key: reused by its retries, new for new content
+    for (const op of ops) {
+      RequestContext.run(this.correlationIds.get(`${retailerId}:${op.customerId}`), () =>
+        this.logger.debug(`sending ${op.customerId} v${op.version} (${op.fields.join(', ')}) in request ${idempotencyKey}`),
+      );
+    }
     const r = await this.call(retailerId, access, 'post_contacts', (a) =>
       this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, ops.map((o) => o.contact), idempotencyKey),
     );
@@ -215,9 +224,20 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     return true;
   }
 
-  private async apply(retailerId: string, customerId: string, rule: Parameters<SyncLedgerRepository['apply']>[2]) {
+  /** Writes a result under the change's correlation id, so its log lines and its event carry it on. */
+  private apply(retailerId: string, customerId: string, rule: Parameters<SyncLedgerRepository['apply']>[2]) {
+    return RequestContext.run(this.correlationIds.get(`${retailerId}:${customerId}`), () => this.applyInContext(retailerId, customerId, rule));
+  }
+
+  private async applyInContext(retailerId: string, customerId: string, rule: Parameters<SyncLedgerRepository['apply']>[2]) {
     const report = await this.ledger.apply(retailerId, customerId, rule);
+    if (report && (report.outcome === 'succeeded' || !report.retrying)) this.correlationIds.delete(`${retailerId}:${customerId}`);
     if (report) {
+      this.logger.log(
+        report.outcome === 'succeeded'
+          ? `pushed ${customerId} v${report.version} to Xero contact ${report.contactId} (${report.pushedFields.join(', ') || 'nothing new'})`
+          : `push of ${customerId} v${report.version} failed (${report.error.kind}${report.retrying ? ', retrying' : ''}): ${report.error.message}`,
+      );
       this.metrics.pushes.inc({ outcome: report.outcome === 'succeeded' ? 'succeeded' : report.retrying ? 'retrying' : report.error.kind });
       this.relay.poke();
     }
