@@ -1,4 +1,4 @@
-import { freePort, testInfra, uniqueName } from '@pos/testing';
+import { eventually, freePort, testInfra, uniqueName } from '@pos/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,24 @@ describe('start-up', () => {
       const apiKey = /its API key\s+(pos_\S+)/.exec(start.output())![1];
       const r = await fetch(`http://127.0.0.1:${ports.customers}/api/customers`, { headers: { authorization: `Bearer ${apiKey}` } });
       expect(r.status).toBe(200);
+    });
+
+    it('leaves the demo retailer connected to the demo organisation: a customer sold to on account turns synced', async () => {
+      const apiKey = /its API key\s+(pos_\S+)/.exec(start.output())?.[1];
+      expect(start.output()).toMatch(/its Xero\s+connected to Demo Retail Ltd/);
+      const api = (p: string, init: RequestInit = {}) =>
+        fetch(`http://127.0.0.1:${ports.customers}/api${p}`, {
+          ...init,
+          headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        });
+      expect(await api('/xero/connection').then((r) => r.json())).toMatchObject({ status: 'connected', organisationName: 'Demo Retail Ltd' });
+      const c = await api('/customers', { method: 'POST', body: JSON.stringify({ firstName: 'New', lastName: `Comer ${uniqueName('n').slice(-6)}` }) }).then((r) => r.json());
+      expect((await api(`/customers/${c.id}/on-account-sales`, { method: 'POST', body: JSON.stringify({ amount: 5, reference: 'INV-1' }) })).status).toBe(201);
+      const x = await eventually(async () => {
+        const s = await api(`/customers/${c.id}/xero`).then((r) => r.json());
+        return s.status === 'synced' ? s : undefined;
+      }, { what: 'the new customer synced', timeoutMs: 30_000 });
+      expect(x.viewUrl).toContain(x.contactId);
     });
 
     it('stops everything it started on SIGTERM', async () => {
