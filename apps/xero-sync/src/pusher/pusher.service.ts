@@ -55,6 +55,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private running = false;
   private loop?: Promise<void>;
   private readonly tenants = new Map<string, { stop: boolean; done: Promise<void> }>();
+  /** Loops told to stop that may still be finishing a cycle. */
+  private readonly stopping = new Map<string, Promise<void>>();
   private readonly budgets = new Map<string, TenantBudget>();
   private readonly app = new AppBudget();
   private readonly pausedUntil = new Map<string, number>();
@@ -81,7 +83,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.running = false;
     await this.loop;
     for (const t of this.tenants.values()) t.stop = true;
-    await Promise.all([...this.tenants.values()].map((t) => t.done));
+    await Promise.all([...this.tenants.values()].map((t) => t.done).concat([...this.stopping.values()]));
     await Promise.all([...this.tenants.keys()].map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
   }
 
@@ -112,8 +114,10 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 
   private startTenant(retailerId: string) {
+    const previous = this.stopping.get(retailerId) ?? Promise.resolve();
     const t = { stop: false, done: Promise.resolve() };
     t.done = (async () => {
+      await previous; // a loop of this tenant that was just stopped finishes its cycle first: pushes never overlap
       while (this.running && !t.stop) {
         let worked = false;
         try {
@@ -134,6 +138,10 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     if (!t) return;
     t.stop = true;
     this.tenants.delete(retailerId);
+    this.stopping.set(retailerId, t.done);
+    void t.done.finally(() => {
+      if (this.stopping.get(retailerId) === t.done) this.stopping.delete(retailerId);
+    });
     if (release) void t.done.then(() => this.leases.release(retailerId, this.owner)).catch(() => undefined);
   }
 

@@ -171,6 +171,14 @@ describe('batches and results', () => {
     expect(results.get(create)).toMatchObject({ ok: false, error: { kind: 'name_taken' } });
   });
 
+  it('an archived contact is a failure that says how to restore it, even when Xero took the update', () => {
+    const update = asPush(planPush(record(undefined, change({ xeroContactId: 'x-1' }))));
+    expect(matchElements([update], [{ ContactID: 'x-1', ContactStatus: 'ARCHIVED' }]).get(update)).toMatchObject({
+      ok: false,
+      error: { kind: 'archived', hint: expect.stringContaining('Restore') },
+    });
+  });
+
   it('gives no result for an element Xero did not return', () => {
     const update = asPush(planPush(record(undefined, change({ xeroContactId: 'x-1' }))));
     expect(matchElements([update], [{ ContactID: 'other' }]).size).toBe(0);

@@ -83,7 +83,8 @@ export type ElementResult = { ok: true; contactId: string } | { ok: false; error
 /**
  * Maps the elements of a `summarizeErrors=false` reply back to the operations of the request, by
  * ContactID for updates and ContactNumber for creates, never by name or position. An operation
- * whose element is missing gets no result (the caller retries it).
+ * whose element is missing gets no result (the caller retries it); one whose contact is archived in
+ * Xero fails as `archived`, with how to restore it.
  */
 export function matchElements(ops: readonly PushOp[], elements: readonly ContactElement[]): Map<PushOp, ElementResult> {
   const byId = new Map<string, ContactElement>();
@@ -96,7 +97,8 @@ export function matchElements(ops: readonly PushOp[], elements: readonly Contact
   for (const op of ops) {
     const e = (op.contactId && byId.get(op.contactId)) || (op.contact.ContactNumber ? byNumber.get(op.contact.ContactNumber) : undefined);
     if (!e) continue;
-    if (e.HasValidationErrors || e.ValidationErrors?.length) {
+    if (e.HasValidationErrors || e.ValidationErrors?.length || e.ContactStatus === 'ARCHIVED') {
+      // an archived contact may take the update and stay archived: that is no success for the POS
       out.set(op, { ok: false, error: elementError(e, op.contact.Name) });
     } else if (e.ContactID) {
       out.set(op, { ok: true, contactId: e.ContactID });

@@ -57,7 +57,7 @@ export function elementError(e: { ValidationErrors?: { Message?: string }[]; Con
   if (e.ContactStatus === 'ARCHIVED' || messages.some((m) => ARCHIVED.test(m))) {
     return {
       kind: 'archived',
-      message,
+      message: messages.join('; ') || 'The contact is archived in Xero',
       hint: 'The linked contact is archived in Xero. Restore it in Xero (Contacts → Archived → Restore), then push again.',
       retry: 'never',
     };
