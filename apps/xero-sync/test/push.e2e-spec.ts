@@ -222,6 +222,27 @@ describe('pushing customers to Xero', () => {
     }
   });
 
+  it('budgets calls before sending: 260 customers at once never put more than 5 calls in flight (no 429)', async () => {
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, latencyMs: 150 });
+    try {
+      const since = await lastRequestId();
+      const ids = Array.from({ length: 260 }, () => uniqueName('c'));
+      const versions = await Promise.all(ids.map((id) => send(id, { reason: 'on_account_sale', snapshot: ada(id) })));
+      await eventually(() => ids.every((id, i) => results.some((r) => r['customerId'] === id && r['customerVersion'] === versions[i])) || undefined, {
+        what: 'every result',
+        timeoutMs: 110_000,
+        intervalMs: 500,
+      });
+      const log = (await sandbox.admin<LoggedRequest[]>('GET', `/sandbox/organisations/${tenantId}/requests`)).filter((r) => r.id > since);
+      expect(log.filter((r) => r.status === 429)).toEqual([]);
+      const postsSent = log.filter((r) => r.method === 'POST' && r.path.endsWith('/Contacts'));
+      expect(postsSent.length).toBeGreaterThanOrEqual(6); // 50 per request
+      expect(Math.max(...postsSent.map((r) => r.body.Contacts?.length ?? 0))).toBeLessThanOrEqual(50);
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  }, 120_000);
+
   it('a storm of minute 429s is waited out (Retry-After): everything syncs, no duplicates', async () => {
     await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Rate: 0.5, force429Problem: 'minute', force429RetryAfterSec: 1 });
     try {

@@ -3,31 +3,29 @@ import { InjectModel } from '@nestjs/mongoose';
 import { AmqpClient } from '@pos/messaging';
 import { RequestContext } from '@pos/service-kit';
 import { Model } from 'mongoose';
-import { randomUUID } from 'node:crypto';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
 import { CONNECTIONS, ConnectionDoc } from '../connections/connection.schema';
 import { LEDGER, LedgerDoc } from '../ledger/ledger.schema';
 import { DocumentWriter, Revisioned } from './document-writer';
-import { OutboxEntry, RelayLock, WithOutbox } from './outbox';
+import { WithOutbox } from './outbox';
 
-const LOCK_MS = 30_000;
-const BATCH = 50;
+const BATCH = 200;
+/** Documents published at the same time; each document's own entries still go out one by one, in order. */
+const PARALLEL = 8;
 
-type OutboxDoc = Revisioned & WithOutbox & { relayLock?: RelayLock | null };
+type OutboxDoc = Revisioned & WithOutbox;
 
 /**
  * Publishes the events waiting in xero-sync's documents (connections, ledger entries) with publisher
  * confirms, in order per document, and removes each entry only after its confirm (at-least-once;
- * consumers deduplicate by eventId). A relay claims a document with `relayLock` before publishing,
- * so two workers never publish one document's entries at the same time.
+ * consumers deduplicate by eventId).
  *
  * TODO(merge): replace with @pos/persistence OutboxRelay.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly owner = randomUUID();
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -81,35 +79,40 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let total = 0;
     for (const model of [this.connections, this.ledger] as unknown as Model<OutboxDoc>[]) {
       if (!this.amqp.isConnected()) break;
-      const waiting = await model.find({ outboxAt: { $ne: null } }, { _id: 1 }).limit(BATCH).lean().exec();
-      for (const { _id } of waiting) total += await this.publishOne(model, String(_id));
+      const waiting = await model.find({ outboxAt: { $ne: null } }).limit(BATCH).lean<OutboxDoc[]>().exec();
+      let next = 0;
+      const worker = async () => {
+        while (next < waiting.length && this.amqp.isConnected()) total += await this.publishOne(model, waiting[next++]);
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, worker));
     }
     return total;
   }
 
-  private async publishOne(model: Model<OutboxDoc>, id: string): Promise<number> {
-    const now = new Date();
-    const claimed = await this.writer.update<OutboxDoc, OutboxEntry[] | undefined>(model, id, (doc) => {
-      if (!doc?.outbox?.length) return { result: undefined };
-      if (doc.relayLock && doc.relayLock.owner !== this.owner && new Date(doc.relayLock.until) > now) return { result: undefined };
-      return { doc: { ...doc, relayLock: { owner: this.owner, until: new Date(now.getTime() + LOCK_MS) } }, result: doc.outbox };
-    });
-    if (!claimed) return 0;
+  /**
+   * Publishes one document's entries in order, then removes those published (one write). Two relays
+   * may publish the same entry twice (at-least-once); consumers deduplicate by eventId and order
+   * results by version, so no claim write is needed first.
+   */
+  private async publishOne(model: Model<OutboxDoc>, doc: OutboxDoc): Promise<number> {
+    const entries = doc.outbox ?? [];
     let last = 0;
     try {
-      for (const e of claimed) {
+      for (const e of entries) {
         await RequestContext.run(e.correlationId, () =>
           this.amqp.publish(e.routingKey, e.body, { messageId: e.messageId, correlationId: e.correlationId }),
         );
         last = e.seq;
       }
     } finally {
-      await this.writer.update<OutboxDoc, void>(model, id, (doc) => {
-        if (!doc) return { result: undefined };
-        const outbox = (doc.outbox ?? []).filter((e) => e.seq > last);
-        return { doc: { ...doc, outbox, outboxAt: outbox.length ? (doc.outboxAt ?? now) : null, relayLock: null }, result: undefined };
-      });
+      if (last) {
+        await this.writer.update<OutboxDoc, void>(model, doc._id, (cur) => {
+          if (!cur) return { result: undefined };
+          const outbox = (cur.outbox ?? []).filter((e) => e.seq > last);
+          return { doc: { ...cur, outbox, outboxAt: outbox.length ? (cur.outboxAt ?? new Date()) : null }, result: undefined };
+        });
+      }
     }
-    return claimed.length;
+    return entries.length;
   }
 }
