@@ -270,6 +270,19 @@ describe('pushing customers to Xero', () => {
     }
   });
 
+  it('an access token Xero says has expired is refreshed once and the push goes on', async () => {
+    const conn = await db.collection('xero_connections').findOne({ _id: retailerId as never });
+    const accessToken = new TokenCipher(TOKEN_KEY).decrypt(String(conn?.['accessToken']), retailerId);
+    await sandbox.admin('POST', '/sandbox/tokens/expire', { access_token: accessToken });
+    const since = Math.max(0, ...(await sandbox.admin<LoggedRequest[]>('GET', '/sandbox/requests')).map((r) => r.id));
+    const id = uniqueName('c');
+    const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+    expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type });
+    const log = (await sandbox.admin<LoggedRequest[]>('GET', '/sandbox/requests')).filter((r) => r.id > since);
+    expect(log.some((r) => r.status === 401)).toBe(true);
+    expect(log.filter((r) => r.path === '/connect/token' && (r.body as Record<string, unknown>)['grant_type'] === 'refresh_token')).toHaveLength(1);
+  });
+
   it('a revoked connection keeps changes pending; after the retailer reconnects they all go out', async () => {
     const conn = await db.collection('xero_connections').findOne({ _id: retailerId as never });
     const refreshToken = new TokenCipher(TOKEN_KEY).decrypt(String(conn?.['refreshToken']), retailerId);
