@@ -243,6 +243,18 @@ describe('pushing customers to Xero', () => {
     }
   }, 120_000);
 
+  it('a call Xero never answers times out and the same request is sent again', async () => {
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, hangNext: 1 });
+    try {
+      const id = uniqueName('c');
+      const v = await send(id, { reason: 'on_account_sale', snapshot: ada(id) });
+      expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type });
+      expect((await contacts()).filter((c) => c.ContactNumber === id)).toHaveLength(1);
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+  }, 60_000);
+
   it('a storm of minute 429s is waited out (Retry-After): everything syncs, no duplicates', async () => {
     await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Rate: 0.5, force429Problem: 'minute', force429RetryAfterSec: 1 });
     try {
