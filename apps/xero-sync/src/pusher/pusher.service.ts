@@ -94,6 +94,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         await this.leases.heartbeat(this.owner, LEASE_TTL_MS);
         const connected = await this.connections.connected();
         const workers = Math.max(1, await this.leases.liveWorkers());
+        this.app.share(workers); // the workers together stay under the app's limit
         const share = Math.ceil(connected.length / workers);
         for (const c of connected) {
           const mine = this.tenants.has(c.retailerId);

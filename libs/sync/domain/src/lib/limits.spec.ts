@@ -72,6 +72,27 @@ describe('AppBudget', () => {
   });
 });
 
+describe('AppBudget shared by workers', () => {
+  it('gives each live worker its share of the app limit', () => {
+    const a = new AppBudget({ ...XERO_LIMITS, appPerMinute: 600 });
+    a.share(4);
+    for (let i = 0; i < 150; i++) a.start(i);
+    expect(a.waitMs(150)).toBeGreaterThan(0);
+    a.share(3);
+    expect(a.waitMs(150)).toBe(0);
+  });
+
+  it('tightens its share when Xero says the whole app is nearly spent', () => {
+    const a = new AppBudget({ ...XERO_LIMITS, appPerMinute: 600 });
+    a.share(2); // 300 each
+    a.start(0);
+    a.finish(1, { appMinRemaining: 300 }); // the other worker used 299: ours still fits
+    expect(a.waitMs(2)).toBe(0);
+    a.finish(3, { appMinRemaining: 0 });
+    expect(a.waitMs(4)).toBeGreaterThan(0);
+  });
+});
+
 describe('readLimitHeaders', () => {
   it('reads the remaining-calls headers whatever their case', () => {
     expect(readLimitHeaders({ 'x-minlimit-remaining': '59', 'X-DayLimit-Remaining': '4999', 'x-appminlimit-remaining': '9999' })).toEqual({

@@ -25,7 +25,7 @@ export class RollingWindow {
   private starts: number[] = [];
 
   constructor(
-    readonly limit: number,
+    public limit: number,
     readonly windowMs: number,
   ) {}
 
@@ -137,13 +137,21 @@ export const CONCURRENCY_POLL_MS = 20;
 /** The pause after a 429 for concurrency: another client had calls in flight. */
 export const CONCURRENT_PAUSE_MS = 1000;
 
-/** The app's budget across every tenant: one rolling minute, corrected by X-AppMinLimit-Remaining. */
+/**
+ * The app's budget across every tenant: one rolling minute, corrected by X-AppMinLimit-Remaining.
+ * With several workers each holds its share (`share(workers)`), so together they stay under the limit.
+ */
 export class AppBudget {
   readonly minute: RollingWindow;
   private blockedUntil = 0;
 
-  constructor(limits: XeroLimits = XERO_LIMITS) {
+  constructor(private readonly limits: XeroLimits = XERO_LIMITS) {
     this.minute = new RollingWindow(limits.appPerMinute, limits.minuteMs);
+  }
+
+  /** This worker's share of the app limit when `workers` workers are alive. */
+  share(workers: number): void {
+    this.minute.limit = Math.max(1, Math.floor(this.limits.appPerMinute / Math.max(1, workers)));
   }
 
   waitMs(now: number): number {
@@ -155,7 +163,10 @@ export class AppBudget {
   }
 
   finish(now: number, h: LimitHeaders = {}): void {
-    if (h.appMinRemaining !== undefined) this.minute.correct(now, h.appMinRemaining);
+    // Xero's remaining count is for the whole app: what is left of our share can be no more than that
+    if (h.appMinRemaining !== undefined) {
+      this.minute.correct(now, Math.min(this.minute.limit - this.minute.used(now), h.appMinRemaining));
+    }
   }
 
   onRateLimited(now: number, waitMs: number): void {
