@@ -29,6 +29,8 @@ import { TenantLeases } from './tenant-lease.repository';
 
 /** A lease not renewed for this long is taken over by another worker. */
 const LEASE_TTL_MS = 5_000;
+/** A cycle stops sending this long before its lease would run out unrenewed. */
+const LEASE_SAFETY_MS = 1_500;
 /** Customers looked at per push cycle of one tenant. */
 const CYCLE_SIZE = 500;
 /** Retries of one request on 5xx, timeouts and network errors before the cycle gives up for a while. */
@@ -55,6 +57,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private running = false;
   private loop?: Promise<void>;
   private readonly tenants = new Map<string, { stop: boolean; done: Promise<void> }>();
+  /** Until when this worker's lease of each tenant it pushes runs (as of the last renewal). */
+  private readonly heldUntil = new Map<string, number>();
   /** Loops told to stop that may still be finishing a cycle. */
   private readonly stopping = new Map<string, Promise<void>>();
   private readonly budgets = new Map<string, TenantBudget>();
@@ -99,7 +103,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         for (const c of connected) {
           const mine = this.tenants.has(c.retailerId);
           if (!mine && this.tenants.size >= share) continue;
-          const held = await this.leases.acquire(c.retailerId, this.owner, LEASE_TTL_MS);
+          const at = Date.now();
+          const held = await this.leases.acquire(c.retailerId, this.owner, LEASE_TTL_MS, at);
+          if (held) this.heldUntil.set(c.retailerId, at + LEASE_TTL_MS);
           if (held && !mine) this.startTenant(c.retailerId);
           if (!held && mine) this.stopTenant(c.retailerId);
         }
@@ -124,7 +130,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         try {
           const pause = (this.pausedUntil.get(retailerId) ?? 0) - Date.now();
           if (pause > 0) await sleep(Math.min(pause, this.config.PUSH_POLL_MS));
-          else worked = await this.pushOnce(retailerId, () => this.running && !t.stop);
+          else worked = await this.pushOnce(retailerId, () => this.running && !t.stop && this.stillHeld(retailerId));
         } catch (err) {
           this.logger.warn(`push of ${retailerId}: ${(err as Error).message}`);
         }
@@ -132,6 +138,14 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       }
     })();
     this.tenants.set(retailerId, t);
+  }
+
+  /**
+   * Whether this worker's lease is safely ahead of its expiry: a cycle sends nothing more once it is
+   * not (the supervisor could not renew it in time, so another worker may take the tenant over).
+   */
+  private stillHeld(retailerId: string): boolean {
+    return (this.heldUntil.get(retailerId) ?? 0) - LEASE_SAFETY_MS > Date.now();
   }
 
   private stopTenant(retailerId: string, release = false) {
@@ -174,8 +188,12 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     const found = new Map<string, string | null>();
     for (const batch of batches(lookups)) {
       if (!live()) return true;
-      const r = await this.call(retailerId, access, 'get_contacts', (a) =>
-        this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, batch.map((l) => l.contactNumber)),
+      const r = await this.call(
+        retailerId,
+        access,
+        'get_contacts',
+        (a) => this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, batch.map((l) => l.contactNumber)),
+        live,
       );
       if (!r.ok) return this.failCycle(retailerId, batch, r.error);
       for (const l of batch) {
@@ -202,8 +220,12 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         this.logger.debug(`sending ${op.customerId} v${op.version} (${op.fields.join(', ')}) in request ${idempotencyKey}`),
       );
     }
-    const r = await this.call(retailerId, access, 'post_contacts', (a) =>
-      this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, ops.map((o) => o.contact), idempotencyKey),
+    const r = await this.call(
+      retailerId,
+      access,
+      'post_contacts',
+      (a) => this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, ops.map((o) => o.contact), idempotencyKey),
+      live,
     );
     if (!r.ok) {
       await this.failCycle(retailerId, ops, r.error);
@@ -257,7 +279,13 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
    * after 5xx/timeouts (backoff with jitter) and after a minute or concurrency 429, a refreshed
    * token after a 401. Returns the reply, with `error` set when it did not succeed.
    */
-  private async call<T>(retailerId: string, access: { a: TenantAccess }, operation: string, fn: (a: TenantAccess) => Promise<ApiReply<T>>): Promise<Failed<T>> {
+  private async call<T>(
+    retailerId: string,
+    access: { a: TenantAccess },
+    operation: string,
+    fn: (a: TenantAccess) => Promise<ApiReply<T>>,
+    live: () => boolean = () => true,
+  ): Promise<Failed<T>> {
     const budget = this.budget(retailerId);
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
@@ -268,6 +296,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         await sleep(wait);
       }
       this.metrics.limiterWait.observe((Date.now() - started) / 1000);
+      // not sent (no error to record): the lease may be gone, the next holder pushes it
+      if (!live()) return { ok: false, status: undefined, networkError: 'stopped before sending' };
       budget.start(Date.now());
       this.app.start(Date.now());
       const r = await fn(access.a);
