@@ -1,5 +1,5 @@
 /**
- * Validates what the sandbox sends against Xero's own OpenAPI documents (shared reference data), strictly:
+ * Validates what the sandbox sends against Xero's own OpenAPI documents (kept in `apps/xero-sandbox/openapi`), strictly:
  * every schema that defines `properties` gets `additionalProperties: false`, so a field Xero would not send
  * (or a wrong type, or a bad enum value) fails the test.
  *
@@ -23,11 +23,10 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 
 /**
- * Xero's official OpenAPI documents: `XERO_OPENAPI_DIR`, else the project's shared reference folder
- * that sits beside the repository (`../shared/reference/xero-openapi`, as on developer machines and CI).
+ * Xero's official OpenAPI documents (version 16.1.0, MIT licence), copied into the repository at
+ * `apps/xero-sandbox/openapi`; `XERO_OPENAPI_DIR` overrides the folder (e.g. to try a newer release).
  */
-export const REFERENCE_DIR =
-  process.env['XERO_OPENAPI_DIR'] ?? resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'reference', 'xero-openapi');
+export const REFERENCE_DIR = process.env['XERO_OPENAPI_DIR'] ?? resolve(__dirname, '..', '..', 'openapi');
 
 type Schema = Record<string, unknown>;
 
@@ -35,7 +34,7 @@ type Schema = Record<string, unknown>;
 export function loadSpec(file: string): Schema {
   const path = join(REFERENCE_DIR, file);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: the Xero OpenAPI documents are read from ../shared/reference/xero-openapi beside the repository, or from XERO_OPENAPI_DIR`);
+    throw new Error(`${path} is missing: the Xero OpenAPI documents are read from apps/xero-sandbox/openapi, or from XERO_OPENAPI_DIR`);
   }
   const st = statSync(path);
   const key = createHash('sha1')
