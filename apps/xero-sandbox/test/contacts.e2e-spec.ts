@@ -783,7 +783,7 @@ describe('GET /Contacts filters through xero-node', () => {
     expect(names(some.raw)).toEqual(['Bravo Supplier', 'Delta General']);
   });
 
-  it('returns lightweight contacts with summaryOnly', async () => {
+  it("returns Xero's lightweight contacts with summaryOnly (paged; no designations, addresses or persons)", async () => {
     const r = await get(
       undefined,
       'Name=="Alpha Customer"',
@@ -796,10 +796,13 @@ describe('GET /Contacts filters through xero-node', () => {
     const [c] = contactsOf(r.raw);
     expect(c).toMatchObject({
       Name: 'Alpha Customer',
-      IsCustomer: true,
       EmailAddress: 'alpha@example.com',
     });
-    expect(c['Phones']).toBeUndefined();
+    expect(r.raw['pagination']).toMatchObject({ page: 1, itemCount: 1 });
+    expect(c['Phones']).toEqual(expect.any(Array));
+    expect(c['IsCustomer']).toBeUndefined();
+    expect(c['IsSupplier']).toBeUndefined();
     expect(c['Addresses']).toBeUndefined();
+    expect(c['ContactPersons']).toBeUndefined();
   });
 });
