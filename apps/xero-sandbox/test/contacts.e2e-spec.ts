@@ -9,7 +9,9 @@ import {
   expectOk,
   http,
   startHarness,
+  expectXeroError,
 } from '../src/testing/sandbox-harness';
+import { assertErrorReply } from '../src/testing/xero-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -513,7 +515,7 @@ describe('Contacts through xero-node', () => {
         'content-type': 'application/json',
       },
     });
-    expect(res.status).toBe(400);
+    expectXeroError(res, 400);
     const bad = await fetch(`${h.url}/api.xro/2.0/Contacts`, {
       method: 'POST',
       headers: {
@@ -524,9 +526,9 @@ describe('Contacts through xero-node', () => {
       body: '{"Contacts": [',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({
-      Type: 'PostDataInvalidException',
-    });
+    const badBody = await bad.json();
+    assertErrorReply(400, badBody, {});
+    expect(badBody).toMatchObject({ Type: 'PostDataInvalidException' });
   });
 });
 
