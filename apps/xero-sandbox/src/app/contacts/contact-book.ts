@@ -353,7 +353,7 @@ function unindex(map: Map<string, Set<string>>, key: string, id: string): void {
 
 /**
  * An update of an ARCHIVED contact. Xero's documentation describes archiving as taking a contact out of
- * use and a merge as final ("merged contacts can't be unmerged"); it does not describe editing an archived
+ * use and a merge as final (a merge cannot be undone); it does not describe editing an archived
  * contact through the API. The sandbox takes the stricter reading: the only update an archived contact
  * accepts is its restore (`{"ContactID": ..., "ContactStatus": "ACTIVE"}` and nothing else), and a contact
  * archived by a merge (it has a MergedToContactID) cannot be restored at all.

@@ -330,7 +330,7 @@ function readAddresses(
   echo['Addresses'] = echoed;
 }
 
-/** Xero's Contacts documentation: "ContactPersons: ... a maximum of 5 ContactPersons can be added". */
+/** Xero accepts at most 5 contact persons on a contact (its Contacts documentation; issue 8, row 10). */
 export const MAX_CONTACT_PERSONS = 5;
 
 function readPersons(

@@ -13,8 +13,8 @@ export interface ContactViewOptions {
   /**
    * Paged GET, or GET by ContactID / ContactNumber. Only then does Xero return ContactPersons, Website,
    * Discount, Balances, ContactGroups, the default account codes and line amount types, HasAttachments and
-   * MergedToContactID (the OpenAPI says so of MergedToContactID and the line amount types; Xero's
-   * Contacts guide of the others: "returned when using paging or when fetching a contact by ContactID").
+   * MergedToContactID (the OpenAPI says so of MergedToContactID and the line amount types; issue 8,
+   * row 5, of the others, from Xero's Contacts documentation).
    */
   detailed: boolean;
   /**

@@ -11,7 +11,7 @@ import { StoredContact } from './contact';
  * EndsWith, ToLower, ToUpper on text fields; literals "text", true, false, null, numbers, Guid("..."),
  * DateTime(y,m,d[,h,m,s]). `=` is accepted for `==`, as Xero accepts both.
  * Equality (`==`, `!=`) on Name, EmailAddress and AccountNumber ignores letter case and accents, as
- * Xero's database collation does for these indexed fields ("optimised filters" in Xero's Contacts guide);
+ * Xero does for these fields (issue 8, row 6; they are also the ones Xero lists as optimised filters);
  * other text comparisons are exact (use ToLower() to ignore case).
  * Anything else is refused with a QueryParseException, as Xero refuses a where clause it cannot read.
  */
