@@ -155,6 +155,30 @@ describe('messaging over a real broker', () => {
     expect(reasons['transient']).toMatch(/still failing/);
   });
 
+  it('declares quorum queues by default and classic ones when told (QUEUE_TYPE=classic)', async () => {
+    const quorum = uniqueName('spec.quorum');
+    const classic = uniqueName('spec.classic');
+    const handler = async () => undefined;
+    await consumeEvents(client, { expiresMs: 60_000, queue: quorum, routingKeys: ['spec.quorum.v1'], handler });
+    await consumeEvents(client, { expiresMs: 60_000, queue: classic, routingKeys: ['spec.classic.v1'], handler, queueType: 'classic' });
+    /** The broker refuses to redeclare a queue as another type, naming the argument: that tells the type. */
+    const typeRefused = async (name: string, otherType: 'quorum' | 'classic') => {
+      const ch = await probe.createChannel();
+      ch.on('error', () => undefined);
+      try {
+        await ch.assertQueue(name, { durable: true, arguments: { 'x-queue-type': otherType, 'x-expires': 60_000 } });
+        return 'accepted';
+      } catch (err) {
+        return /PRECONDITION_FAILED - inequivalent arg 'x-queue-type'/.test((err as Error).message) ? 'refused' : String(err);
+      } finally {
+        await ch.close().catch(() => undefined);
+      }
+    };
+    // the dead-letter queue has no other arguments that could differ
+    expect(await typeRefused(queueNames(quorum).dead, 'classic')).toBe('refused');
+    expect(await typeRefused(queueNames(classic).dead, 'quorum')).toBe('refused');
+  });
+
   it('refuses to publish while disconnected, so the caller keeps the event (outbox)', async () => {
     const offline = new AmqpClient({ url: amqpUrl, connectionName: 'offline-spec' });
     await expect(offline.publish('x.v1', {}, { messageId: 'x' })).rejects.toThrow(/not connected/);

@@ -33,6 +33,8 @@ interface Seen {
 /** What the handlers see, and how the test tells them to fail. */
 const seen: Seen[] = [];
 const failures = new Map<string, { times: number; error: () => Error }>();
+/** What the `around` hook saw: the services run each handler in the request context of this correlation id. */
+const contexts: { messageId?: string; correlationId?: string }[] = [];
 
 function observe(handler: string, e: { eventId: string }, ctx: AmqpEventContext, cls: new () => object) {
   seen.push({ handler, eventId: e.eventId, routingKey: ctx.getRoutingKey(), attempt: ctx.getAttempt(), payloadIsContractClass: e instanceof cls });
@@ -79,7 +81,16 @@ describe('AmqpEventServer: @EventPattern handlers over a real broker', () => {
     client = new AmqpClient({ url: amqpUrl, connectionName: 'event-server-spec', logger: quiet });
     await client.start();
     probe = await amqp.connect(amqpUrl);
-    const strategy = new AmqpEventServer(client, { queue, retryDelayMs: 100, maxAttempts: 2, expiresMs: 60_000 });
+    const strategy = new AmqpEventServer(client, {
+      queue,
+      retryDelayMs: 100,
+      maxAttempts: 2,
+      expiresMs: 60_000,
+      around: (m, run) => {
+        contexts.push({ messageId: m.messageId, correlationId: m.correlationId });
+        return run();
+      },
+    });
     app = await NestFactory.createMicroservice(ResultsModule, { strategy, logger: false });
     await app.listen();
   });
@@ -130,6 +141,11 @@ describe('AmqpEventServer: @EventPattern handlers over a real broker', () => {
     await eventually(() => seenOf(other.eventId).length === 1 && seenOf(connected.eventId).length === 1, { what: 'the other two events' });
     expect(seenOf(other.eventId)[0]).toMatchObject({ handler: 'failed', routingKey: 'customer.sync-failed.v1', attempt: 1 });
     expect(seenOf(connected.eventId)[0]).toMatchObject({ handler: 'connection', routingKey: 'xero.connection-changed.v1' });
+    // every attempt runs with the correlation id the producer sent
+    expect(contexts.filter((c) => c.messageId === flaky.eventId)).toEqual([
+      { messageId: flaky.eventId, correlationId: 'corr-1' },
+      { messageId: flaky.eventId, correlationId: 'corr-1' },
+    ]);
   });
 
   it('dead-letters a message that keeps failing with its reason and original routing key; a replay reaches the same handler', async () => {
