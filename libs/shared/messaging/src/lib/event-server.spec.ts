@@ -178,6 +178,27 @@ describe('AmqpEventServer: @EventPattern handlers over a real broker', () => {
     expect(await takeDeadLetters()).toHaveLength(0);
   });
 
+  it('a dead letter left by the earlier transport (its routing key rewritten to the queue name) is replayed to its original handler', async () => {
+    const old = succeeded();
+    // what the broker recorded when the earlier transport dead-lettered it through its retry queue
+    const headers = {
+      'x-original-routing-key': queue,
+      'x-death-reason': 'PermanentFailure: no handler for ' + queue,
+      'x-death': [
+        { queue: queueNames(queue).retry, reason: 'expired', count: 1, exchange: '', 'routing-keys': [queueNames(queue).retry] },
+        { queue, reason: 'rejected', count: 1, exchange: EVENTS_EXCHANGE, 'routing-keys': [CustomerSyncSucceeded.routingKey] },
+      ],
+    };
+    const ch = await probe.createConfirmChannel();
+    ch.sendToQueue(queueNames(queue).dead, Buffer.from(JSON.stringify(old)), { messageId: old.eventId, headers, persistent: true, contentType: 'application/json' });
+    await ch.waitForConfirms();
+    await ch.close();
+    const result = await replayDeadLetters(probe, queue);
+    expect(result.replayed).toEqual([{ messageId: old.eventId, routingKey: CustomerSyncSucceeded.routingKey, reason: `PermanentFailure: no handler for ${queue}` }]);
+    await eventually(() => seenOf(old.eventId).length === 1, { what: 'the replayed legacy dead letter' });
+    expect(seenOf(old.eventId)[0]).toMatchObject({ handler: 'succeeded', routingKey: 'customer.sync-succeeded.v1', attempt: 1 });
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     const refused = succeeded();
     failures.set(refused.eventId, { times: 9, error: () => new PermanentFailure('Xero will never take this') });
