@@ -99,7 +99,7 @@ export async function consumeEvents(client: AmqpClient, opts: ConsumerOptions): 
 
   async function handle(ch: amqp.Channel, raw: amqp.ConsumeMessage): Promise<void> {
     const headers = (raw.properties.headers ?? {}) as Record<string, unknown>;
-    const attempt = attemptOf(headers);
+    const attempt = attemptOf(raw);
     let body: unknown;
     try {
       body = JSON.parse(raw.content.toString('utf8'));

@@ -81,14 +81,19 @@ export async function declareTopology(ch: amqp.Channel, opts: TopologyOptions): 
   for (const key of opts.routingKeys) await ch.bindQueue(names.main, EVENTS_EXCHANGE, key);
 }
 
-/** The routing key a delivered message was first published with. */
-export function originalRoutingKey(raw: { fields: { routingKey: string }; properties: { headers?: Record<string, unknown> } }): string {
+/**
+ * The routing key a delivered message was first published with. The header counts only on a
+ * message that came through the default exchange (back from `<q>.retry`, or replayed): one
+ * published on `pos.events` is routed by its own key, whatever headers its publisher copied.
+ */
+export function originalRoutingKey(raw: { fields: { exchange: string; routingKey: string }; properties: { headers?: Record<string, unknown> } }): string {
   const h = raw.properties.headers?.[HEADERS.originalRoutingKey];
-  return typeof h === 'string' && h ? h : raw.fields.routingKey;
+  return raw.fields.exchange === '' && typeof h === 'string' && h ? h : raw.fields.routingKey;
 }
 
-/** Which attempt this delivery is: 1 straight from the exchange, then counted by the transport. */
-export function attemptOf(headers: Record<string, unknown> | undefined): number {
-  const n = Number(headers?.[HEADERS.attempt] ?? 1);
+/** Which attempt this delivery is: 1 straight from the exchange, then as counted by the transport's retries. */
+export function attemptOf(raw: { fields: { exchange: string }; properties: { headers?: Record<string, unknown> } }): number {
+  if (raw.fields.exchange !== '') return 1;
+  const n = Number(raw.properties.headers?.[HEADERS.attempt] ?? 1);
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }
