@@ -18,7 +18,16 @@ const amqp = require('amqplib');
 
 const ORIGINAL_ROUTING_KEY = 'x-original-routing-key';
 /** Headers that describe the failed life of the message, dropped on replay. */
-const DROPPED_ON_REPLAY = ['x-death', 'x-death-reason', 'x-attempt', 'x-last-error', 'x-first-death-queue', 'x-first-death-reason', 'x-first-death-exchange'];
+const DROPPED_ON_REPLAY = [
+  'x-death',
+  'x-death-reason',
+  'x-attempt',
+  'x-last-error',
+  'x-delivery-count',
+  'x-first-death-queue',
+  'x-first-death-reason',
+  'x-first-death-exchange',
+];
 
 /**
  * The routing key the message was first published with: the transport's header, else (a message

@@ -83,8 +83,10 @@ export async function consumeEvents(client: AmqpClient, opts: ConsumerOptions): 
     ack(ch, raw);
   }
 
+  /** The delivery's headers for its copy: the original routing key kept, the broker's delivery count (quorum) left to the broker. */
   function baseHeaders(raw: amqp.ConsumeMessage): Record<string, unknown> {
-    return { ...raw.properties.headers, [HEADERS.originalRoutingKey]: originalRoutingKey(raw) };
+    const { 'x-delivery-count': _count, ...headers } = (raw.properties.headers ?? {}) as Record<string, unknown>;
+    return { ...headers, [HEADERS.originalRoutingKey]: originalRoutingKey(raw) };
   }
 
   async function deadLetter(ch: amqp.Channel, raw: amqp.ConsumeMessage, reason: string): Promise<void> {
