@@ -16,7 +16,7 @@ import { OutboxRelay } from '../outbox/outbox.relay';
 import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
 import { RetailersController } from '../retailers/retailers.controller';
 import { RetailersService } from '../retailers/retailers.service';
-import { XeroStatusConsumer } from '../xero-status/xero-status.consumer';
+import { XeroStatusController } from '../xero-status/xero-status.controller';
 import { XeroConnectionController } from '../xero-connection/xero-connection.controller';
 import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 
@@ -40,7 +40,7 @@ export class AppModule implements NestModule {
         // Writes must keep working while the broker is away: they wait in the outbox.
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'customers', logger: messagingLogger(logger) }),
       ],
-      controllers: [RetailersController, CustomersController, XeroConnectionController, HealthController, MetricsController],
+      controllers: [RetailersController, CustomersController, XeroConnectionController, HealthController, MetricsController, XeroStatusController],
       providers: [
         { provide: 'LOGGER', useValue: logger },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -52,7 +52,6 @@ export class AppModule implements NestModule {
         MetricsService,
         { provide: METRICS_REGISTRY, useFactory: (m: MetricsService) => m.registry, inject: [MetricsService] },
         OutboxRelay,
-        XeroStatusConsumer,
       ],
     };
   }

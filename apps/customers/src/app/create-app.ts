@@ -4,8 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { validationException } from '../common/http-errors';
 import { checkJsonBody, requireJsonBody } from '../common/request-body';
-import { PinoNestLogger, createLogger } from '@pos/service-kit';
+import { PinoNestLogger, connectEventHandlers, createLogger } from '@pos/service-kit';
 import { CustomersConfig } from '../config/customers.config';
+import { XERO_STATUS_QUEUE } from '../xero-status/xero-status.controller';
 import { AppModule } from './app.module';
 
 /** Builds the customers service (used by main.ts and by the end-to-end tests). */
@@ -36,5 +37,8 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
       .build(),
   );
   SwaggerModule.setup('docs', app, doc);
+  // What xero-sync reports arrives as @EventPattern handlers (xero-status/) on the service's queue.
+  connectEventHandlers(app, { queue: XERO_STATUS_QUEUE, config });
+  await app.startAllMicroservices();
   return app;
 }

@@ -4,7 +4,7 @@ import { AmqpModule, DocumentLocks, HealthController, METRICS_REGISTRY, MetricsC
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
-import { CustomerChangedConsumer } from '../ledger/customer-changed.consumer';
+import { CustomerChangedController } from '../ledger/customer-changed.controller';
 import { LEDGER, LedgerSchema } from '../ledger/ledger.schema';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 
@@ -19,7 +19,7 @@ export class AppModule {
         MongooseModule.forFeature([{ name: LEDGER, schema: LedgerSchema }]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, CustomerChangedController],
       providers: [
         { provide: XERO_SYNC_CONFIG, useValue: config },
         {
@@ -32,7 +32,6 @@ export class AppModule {
         },
         DocumentLocks,
         SyncLedgerRepository,
-        CustomerChangedConsumer,
       ],
     };
   }

@@ -1,8 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { PinoNestLogger, createLogger } from '@pos/service-kit';
+import { PinoNestLogger, connectEventHandlers, createLogger } from '@pos/service-kit';
 import { XeroSyncConfig } from '../config/xero-sync.config';
+import { CUSTOMER_CHANGED_QUEUE } from '../ledger/customer-changed.controller';
 import { AppModule } from './app.module';
 
 /** Builds the xero-sync service (used by main.ts and by the end-to-end tests). */
@@ -13,5 +14,8 @@ export async function createXeroSyncApp(config: XeroSyncConfig): Promise<INestAp
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('POS xero-sync').setVersion('1').build());
   SwaggerModule.setup('docs', app, doc);
+  // customer.changed.v1 arrives as an @EventPattern handler (ledger/) on the service's queue.
+  connectEventHandlers(app, { queue: CUSTOMER_CHANGED_QUEUE, config });
+  await app.startAllMicroservices();
   return app;
 }

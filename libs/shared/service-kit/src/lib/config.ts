@@ -1,5 +1,6 @@
 import { ClassConstructor, Transform, plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Min, ValidationError, validateSync } from 'class-validator';
+import { QUEUE_TYPES, QueueType } from '@pos/messaging';
 
 /** What every service of the system reads from its environment (DESIGN §7). */
 export class ServiceConfig {
@@ -25,6 +26,10 @@ export class ServiceConfig {
   @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
   @Min(1000)
   QUEUE_EXPIRES_MS?: number;
+
+  /** Quorum queues (replicated; the default) or classic ones, for a broker that cannot have quorum queues. */
+  @IsIn(QUEUE_TYPES, { message: 'QUEUE_TYPE must be quorum or classic' })
+  QUEUE_TYPE: QueueType = 'quorum';
 }
 
 function describe(errors: ValidationError[]): string[] {
