@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DomainError, onSyncFailed, onSyncSucceeded, onXeroDrifted } from '@pos/customers-domain';
+import { DomainError, alreadyApplied, onSyncFailed, onSyncSucceeded, onXeroDrifted, rememberApplied } from '@pos/customers-domain';
 import { AmqpClient, InboundMessage, PermanentFailure, consumeEvents } from '@pos/messaging';
 import {
   CustomerSyncFailed,
@@ -18,7 +18,6 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RequestContext } from '@pos/service-kit';
 import { RetailersService } from '../retailers/retailers.service';
 
-const APPLIED_EVENTS_KEPT = 50;
 const EVENTS: EventDefinition<EventEnvelope>[] = [CustomerSyncSucceeded, CustomerSyncFailed, CustomerXeroDrifted, XeroConnectionChanged];
 
 /**
@@ -73,12 +72,12 @@ export class XeroStatusConsumer implements OnApplicationBootstrap {
     if (def === CustomerSyncSucceeded) {
       const e = parseEvent(CustomerSyncSucceeded, body);
       const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt };
-      return this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r, doc.xero.requiredVersion ?? doc.version));
+      return this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r));
     }
     if (def === CustomerSyncFailed) {
       const e = parseEvent(CustomerSyncFailed, body);
       const r = { version: e.customerVersion, kind: e.error.kind, message: e.error.message, retrying: e.retrying, at: e.occurredAt };
-      return this.onCustomer(e, (doc) => onSyncFailed(doc.xero, r, doc.xero.requiredVersion ?? doc.version));
+      return this.onCustomer(e, (doc) => onSyncFailed(doc.xero, r));
     }
     const e = parseEvent(CustomerXeroDrifted, body);
     return this.onCustomer(e, (doc) => onXeroDrifted(doc.xero, e.fields));
@@ -90,10 +89,8 @@ export class XeroStatusConsumer implements OnApplicationBootstrap {
   ): Promise<void> {
     try {
       await this.customers.mutate(e.retailerId, e.customerId, (doc) => {
-        const applied = doc.appliedEventIds ?? [];
-        if (applied.includes(e.eventId)) return 'unchanged';
-        const xero = { ...next(doc), requiredVersion: doc.xero.requiredVersion };
-        return { set: { xero, appliedEventIds: [e.eventId, ...applied].slice(0, APPLIED_EVENTS_KEPT) } };
+        if (alreadyApplied(doc.appliedEventIds, e.eventId)) return 'unchanged';
+        return { set: { xero: next(doc), appliedEventIds: rememberApplied(doc.appliedEventIds, e.eventId) } };
       });
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CUSTOMER.NOT_FOUND') {

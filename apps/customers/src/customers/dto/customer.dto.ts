@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH, XERO_STATUSES, XeroStatus } from '@pos/customers-domain';
+import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH } from '@pos/customers-domain';
+import { CONNECTION_STATUSES, PUSH_OUTCOMES, SYNC_ERROR_KINDS, XERO_STATUSES, XeroStatus } from '@pos/sync-contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsPlainText } from '../../common/plain-text';
 import {
@@ -151,7 +152,7 @@ export class OnAccountSaleResponse {
 }
 
 class SyncErrorResponse {
-  @ApiProperty({ enum: ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
+  @ApiProperty({ enum: SYNC_ERROR_KINDS }) kind!: string;
   @ApiProperty({ description: "Xero's reason" }) message!: string;
   @ApiProperty() version!: number;
   @ApiProperty() at!: string;
@@ -161,12 +162,12 @@ class PushAttemptResponse {
   @ApiProperty() at!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [String] }) fields!: string[];
-  @ApiProperty({ enum: ['succeeded', 'failed', 'retrying'] }) outcome!: string;
+  @ApiProperty({ enum: PUSH_OUTCOMES }) outcome!: string;
   @ApiPropertyOptional() error?: string;
 }
 
 class ConnectionSummary {
-  @ApiProperty({ enum: ['connected', 'disconnected', 'expired'] }) status!: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES }) status!: string;
   @ApiProperty({ nullable: true, type: String }) organisationName!: string | null;
 }
 
