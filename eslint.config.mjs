@@ -51,12 +51,13 @@ export default [
             },
             {
               sourceTag: 'type:messaging',
-              // the testing harness only from specs, which run against the real broker
+              // the testing harness only from specs, which run against the real broker (see below)
               onlyDependOnLibsWithTags: [...CONTRACTS, 'type:testing'],
             },
             {
               sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: ['type:domain', ...CONTRACTS, 'type:messaging', 'type:platform'],
+              // the testing harness only from specs (no-restricted-imports below keeps it out of src)
+              onlyDependOnLibsWithTags: ['type:domain', ...CONTRACTS, 'type:messaging', 'type:platform', 'type:testing'],
             },
             {
               sourceTag: 'type:testing',

@@ -1,10 +1,8 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
-import { validationException } from '../common/http-errors';
 import { checkJsonBody, requireJsonBody } from '../common/request-body';
-import { PinoNestLogger, createLogger } from '@pos/service-kit';
+import { PinoNestLogger, configureServiceApp, createLogger } from '@pos/service-kit';
 import { CustomersConfig } from '../config/customers.config';
 import { AppModule } from './app.module';
 
@@ -16,25 +14,6 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
   });
   app.use(requireJsonBody, json({ limit: '1mb', strict: true }), checkJsonBody);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      exceptionFactory: validationException,
-    }),
-  );
-  app.enableShutdownHooks();
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('POS customers')
-      .setDescription('Customers of a point of sale, kept in sync with Xero')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, doc);
+  configureServiceApp(app, { title: 'POS customers', description: 'Customers of a point of sale, kept in sync with Xero', bearerAuth: true });
   return app;
 }
