@@ -4,6 +4,8 @@
 # Both stages install as the README and .ci/run do: `npm install` follows package-lock.json; `npm ci`
 # is not used because it refuses a lock that lacks other platforms' optional binaries.
 FROM node:20-bookworm-slim AS build
+# one build in a throw-away container: no Nx daemon
+ENV NX_DAEMON=false
 WORKDIR /workspace
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
