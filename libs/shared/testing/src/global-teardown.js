@@ -13,14 +13,7 @@ const EXIT_GRACE_MS = 10_000;
  * @param {{ watch?: boolean, watchAll?: boolean }} [globalConfig]
  */
 module.exports = async function globalTeardown(globalConfig) {
-  const g = /** @type {any} */ (globalThis);
-  const stops = g.__POS_TEST_INFRA_STOPS__ ?? [];
-  g.__POS_TEST_INFRA_STOPS__ = [];
-  for (const stop of stops.reverse()) {
-    await Promise.resolve()
-      .then(stop)
-      .catch((/** @type {Error} */ err) => process.stderr.write(`[test-infra] could not stop: ${err?.message ?? err}\n`));
-  }
+  await stopInfra();
   if (globalConfig?.watch || globalConfig?.watchAll) return;
   setTimeout(() => {
     process.stderr.write(
@@ -30,3 +23,16 @@ module.exports = async function globalTeardown(globalConfig) {
     process.exit();
   }, EXIT_GRACE_MS).unref();
 };
+
+/** Stops, newest first, what the global setup registered in `__POS_TEST_INFRA_STOPS__`; also used when the set-up fails part-way. */
+async function stopInfra() {
+  const g = /** @type {any} */ (globalThis);
+  const stops = g.__POS_TEST_INFRA_STOPS__ ?? [];
+  g.__POS_TEST_INFRA_STOPS__ = [];
+  for (const stop of stops.reverse()) {
+    await Promise.resolve()
+      .then(stop)
+      .catch((/** @type {Error} */ err) => process.stderr.write(`[test-infra] could not stop: ${err?.message ?? err}\n`));
+  }
+}
+module.exports.stopInfra = stopInfra;
