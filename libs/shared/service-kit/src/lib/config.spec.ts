@@ -1,9 +1,12 @@
-import { Matches } from 'class-validator';
-import { ServiceConfig, loadConfig } from './config';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { ServiceConfig, loadConfig, requireInProduction } from './config';
 
 class ExampleConfig extends ServiceConfig {
   @Matches(/^\d+$/, { message: 'EXAMPLE_PORT must be a number' })
   EXAMPLE_PORT = '3000';
+
+  @IsOptional() @IsString() EXAMPLE_SECRET?: string;
+  @IsOptional() @IsString() OTHER_SECRET?: string;
 }
 
 describe('loadConfig', () => {
@@ -24,5 +27,19 @@ describe('loadConfig', () => {
     expect(run).toThrow(/AMQP_URL/);
     expect(run).toThrow(/EXAMPLE_PORT must be a number/);
     expect(run).not.toThrow(/secret-password/);
+  });
+});
+
+describe('requireInProduction', () => {
+  const load = (env: Record<string, string>) => loadConfig(ExampleConfig, { MONGODB_URI: 'mongodb://db', ...env });
+
+  it('lets a secret be unset outside production', () => {
+    expect(() => requireInProduction(load({ NODE_ENV: 'test' }), ['EXAMPLE_SECRET'])).not.toThrow();
+  });
+
+  it('names every missing secret in production', () => {
+    const run = () => requireInProduction(load({ NODE_ENV: 'production', OTHER_SECRET: 'set' }), ['EXAMPLE_SECRET', 'OTHER_SECRET']);
+    expect(run).toThrow('Invalid configuration:\n  EXAMPLE_SECRET: required in production');
+    expect(requireInProduction(load({ NODE_ENV: 'production', EXAMPLE_SECRET: 's' }), ['EXAMPLE_SECRET']).EXAMPLE_SECRET).toBe('s');
   });
 });

@@ -44,6 +44,14 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Reco
   return config;
 }
 
+/** Secrets a service may run without in development and tests, never in production: the error names each missing one. */
+export function requireInProduction<T extends ServiceConfig>(config: T, names: readonly (keyof T & string)[]): T {
+  if (config.NODE_ENV !== 'production') return config;
+  const missing = names.filter((k) => config[k] === undefined || config[k] === '');
+  if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
+  return config;
+}
+
 /**
  * Makes a service's validated configuration injectable everywhere under `token`. The configuration
  * is read once, by `loadConfig` in main.ts (or by a test, which builds several differently
