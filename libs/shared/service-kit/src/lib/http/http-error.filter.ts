@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
 import type { Response } from 'express';
+import { Observable, throwError } from 'rxjs';
 import { ErrorBody, ErrorMapper, ErrorReply, errorBody } from './error-body';
 
 /** The error mappers of a service (its domain's rules), given to ServiceKitModule.forRoot. */
@@ -52,7 +53,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.mappers = [...serviceMappers, ...PLATFORM_ERROR_MAPPERS, httpException, bodyParserError];
   }
 
-  catch(exception: unknown, host: ArgumentsHost) {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // An app-wide filter also sees the errors of message handlers (@EventPattern): those go back,
+    // unchanged, to the transport, which retries or dead-letters the message.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const res = host.switchToHttp().getResponse<Response>();
     const reply = this.toReply(exception);
     if (reply.body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
