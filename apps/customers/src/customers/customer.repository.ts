@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, XeroStatus } from '@pos/customers-domain';
+import { DomainError } from '@pos/customers-domain';
+import { XeroStatus } from '@pos/sync-contracts';
 import { FilterQuery, Model, UpdateQuery } from 'mongoose';
 import { DocumentLocks } from '@pos/service-kit';
 import { CUSTOMERS, CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';

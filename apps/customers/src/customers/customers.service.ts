@@ -5,7 +5,6 @@ import {
   DomainError,
   MAPPED_FIELDS,
   MappedField,
-  XeroStatus,
   applyPatch,
   canPushNow,
   changedMappedFields,
@@ -19,7 +18,7 @@ import {
   toSnapshot,
   validateCustomer,
 } from '@pos/customers-domain';
-import { ChangeReason, CustomerChanged, buildEvent } from '@pos/sync-contracts';
+import { ChangeReason, CustomerChanged, XeroStatus, buildEvent } from '@pos/sync-contracts';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '@pos/service-kit';
 import { DocumentLocks } from '@pos/service-kit';
@@ -81,8 +80,7 @@ export class CustomersService {
   async create(retailerId: string, input: CustomerFields | CustomerPatch): Promise<CustomerDoc> {
     const fields = validated(normaliseFields(input));
     const id = randomUUID();
-    // requiredVersion: the version Xero must hold for the customer to count as synced.
-    const xero = { ...newXeroLink(), requiredVersion: 1 };
+    const xero = newXeroLink();
     const changed = MAPPED_FIELDS.filter((f) => fields[f] !== undefined);
     const skeleton = { _id: id, retailerId, xero };
     return this.repo.insert({
@@ -125,8 +123,7 @@ export class CustomersService {
       const version = doc.version + 1;
       const set: CustomerWrite['set'] = { version, fields, ...derived(id, fields) };
       if (!changed.length) return { set };
-      const xero = onChangeRequested(doc.xero, changed, false);
-      set.xero = { ...xero, requiredVersion: version };
+      set.xero = onChangeRequested(doc.xero, changed, false, version);
       return { set, event: changeEvent(doc, version, fields, 'updated', changed) };
     });
   }
@@ -162,9 +159,8 @@ export class CustomersService {
   }
 
   private fullPush(doc: CustomerDoc, reason: ChangeReason, sale?: OnAccountSale): CustomerWrite {
-    const xero = onChangeRequested(doc.xero, MAPPED_FIELDS, true);
     return {
-      set: { xero: { ...xero, requiredVersion: doc.version } },
+      set: { xero: onChangeRequested(doc.xero, MAPPED_FIELDS, true, doc.version) },
       event: changeEvent(doc, doc.version, doc.fields, reason, MAPPED_FIELDS),
       sale,
     };

@@ -1,7 +1,8 @@
+import { ConnectionStatus } from '@pos/sync-contracts';
 import { Schema } from 'mongoose';
 
 export interface XeroConnectionState {
-  status: 'connected' | 'disconnected' | 'expired';
+  status: ConnectionStatus;
   tenantId?: string;
   organisationName?: string;
   shortCode?: string;

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { DomainError, onSyncFailed, onSyncSucceeded, onXeroDrifted } from '@pos/customers-domain';
+import { DomainError, alreadyApplied, onSyncFailed, onSyncSucceeded, onXeroDrifted, rememberApplied } from '@pos/customers-domain';
 import { EventsController } from '@pos/messaging';
 import {
   CustomerSyncFailed,
@@ -18,8 +18,6 @@ import { CustomersService } from '../customers/customers.service';
 import { CustomerDoc } from '../customers/schemas/customer.schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { RetailersService } from '../retailers/retailers.service';
-
-const APPLIED_EVENTS_KEPT = 50;
 
 /** The queue these handlers are served from (`<QUEUE_PREFIX>customers.xero-status`). */
 export const XERO_STATUS_QUEUE = 'customers.xero-status';
@@ -55,13 +53,13 @@ export class XeroStatusController {
   @EventPattern(CustomerSyncSucceeded.routingKey)
   onSyncSucceeded(@Payload() e: CustomerSyncSucceededV1): Promise<void> {
     const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt };
-    return this.counted(CustomerSyncSucceeded, () => this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r, doc.xero.requiredVersion ?? doc.version)));
+    return this.counted(CustomerSyncSucceeded, () => this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r)));
   }
 
   @EventPattern(CustomerSyncFailed.routingKey)
   onSyncFailed(@Payload() e: CustomerSyncFailedV1): Promise<void> {
     const r = { version: e.customerVersion, kind: e.error.kind, message: e.error.message, retrying: e.retrying, at: e.occurredAt };
-    return this.counted(CustomerSyncFailed, () => this.onCustomer(e, (doc) => onSyncFailed(doc.xero, r, doc.xero.requiredVersion ?? doc.version)));
+    return this.counted(CustomerSyncFailed, () => this.onCustomer(e, (doc) => onSyncFailed(doc.xero, r)));
   }
 
   @EventPattern(CustomerXeroDrifted.routingKey)
@@ -83,10 +81,8 @@ export class XeroStatusController {
   private async onCustomer(e: EventEnvelope & { customerId: string }, next: (doc: CustomerDoc) => CustomerDoc['xero']): Promise<void> {
     try {
       await this.customers.mutate(e.retailerId, e.customerId, (doc) => {
-        const applied = doc.appliedEventIds ?? [];
-        if (applied.includes(e.eventId)) return 'unchanged';
-        const xero = { ...next(doc), requiredVersion: doc.xero.requiredVersion };
-        return { set: { xero, appliedEventIds: [e.eventId, ...applied].slice(0, APPLIED_EVENTS_KEPT) } };
+        if (alreadyApplied(doc.appliedEventIds, e.eventId)) return 'unchanged';
+        return { set: { xero: next(doc), appliedEventIds: rememberApplied(doc.appliedEventIds, e.eventId) } };
       });
     } catch (err) {
       if (err instanceof DomainError && err.code === 'CUSTOMER.NOT_FOUND') {

@@ -39,11 +39,12 @@ function dockerAnswers() {
   });
 }
 
-module.exports = async function globalSetup() {
+async function setUp() {
   if (process.env.POS_TEST_MONGODB_URI && process.env.POS_TEST_AMQP_URL) return; // another project set it up
   const log = (/** @type {string} */ m) => process.stderr.write(`[test-infra] ${m}\n`);
   /** @type {Array<() => Promise<unknown>>} */
   const stops = [];
+  /** @type {any} */ (globalThis).__POS_TEST_INFRA_STOPS__ = stops; // at once: a failed set-up stops what it started
   const sources = [];
   const docker = !(process.env.MONGODB_URI && process.env.AMQP_URL) && (await dockerAnswers());
 
@@ -84,6 +85,15 @@ module.exports = async function globalSetup() {
   process.env.POS_TEST_MONGODB_URI = mongoUri;
   process.env.POS_TEST_AMQP_URL = amqpUrl;
   process.env.POS_TEST_INFRA = sources.join(', ');
-  /** @type {any} */ (globalThis).__POS_TEST_INFRA_STOPS__ = stops;
   log(`${sources.join('; ')} (${infra.redactUrl(mongoUri)}, ${infra.redactUrl(amqpUrl)})`);
+}
+
+// Jest runs no teardown when the set-up throws: stop what was started (else a FerretDB is left running).
+module.exports = async function globalSetup() {
+  try {
+    await setUp();
+  } catch (err) {
+    await require('./global-teardown').stopInfra();
+    throw err;
+  }
 };

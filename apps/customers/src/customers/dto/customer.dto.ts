@@ -1,6 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH, XERO_STATUSES, XeroStatus } from '@pos/customers-domain';
+import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH } from '@pos/customers-domain';
+import {
+  CONNECTION_STATUSES,
+  ConnectionStatus,
+  PUSH_OUTCOMES,
+  PushOutcome,
+  SYNC_ERROR_KINDS,
+  SyncErrorKind,
+  XERO_STATUSES,
+  XeroStatus,
+} from '@pos/sync-contracts';
 import { Transform, Type } from 'class-transformer';
 import { IsPlainText } from '../../common/plain-text';
 import {
@@ -151,7 +161,7 @@ export class OnAccountSaleResponse {
 }
 
 class SyncErrorResponse {
-  @ApiProperty({ enum: ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
+  @ApiProperty({ enum: SYNC_ERROR_KINDS }) kind!: SyncErrorKind;
   @ApiProperty({ description: "Xero's reason" }) message!: string;
   @ApiProperty() version!: number;
   @ApiProperty() at!: string;
@@ -161,12 +171,12 @@ class PushAttemptResponse {
   @ApiProperty() at!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [String] }) fields!: string[];
-  @ApiProperty({ enum: ['succeeded', 'failed', 'retrying'] }) outcome!: string;
+  @ApiProperty({ enum: PUSH_OUTCOMES }) outcome!: PushOutcome;
   @ApiPropertyOptional() error?: string;
 }
 
 class ConnectionSummary {
-  @ApiProperty({ enum: ['connected', 'disconnected', 'expired'] }) status!: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES }) status!: ConnectionStatus;
   @ApiProperty({ nullable: true, type: String }) organisationName!: string | null;
 }
 

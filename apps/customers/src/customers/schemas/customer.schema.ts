@@ -31,7 +31,7 @@ export interface CustomerDoc {
   sortName: string;
   /** Unique per retailer: the normalised customer code, or `~id` when there is none (no partial indexes). */
   codeKey: string;
-  xero: XeroLink & { requiredVersion?: number };
+  xero: XeroLink;
   outbox: OutboxEntry[];
   /** Bumped by every append to the outbox; the relay compare-and-sets on it. */
   outboxSeq: number;
