@@ -14,7 +14,7 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
     bodyParser: false,
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL, 'customers')),
   });
-  app.use(requireJsonBody, json({ limit: '1mb', strict: true }), checkJsonBody);
+  app.use(requireJsonBody, json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }), checkJsonBody);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(
     new ValidationPipe({
