@@ -13,7 +13,7 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
     bodyParser: false,
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL, 'customers')),
   });
-  app.use(requireJsonBody, json({ limit: '1mb', strict: true }), checkJsonBody);
+  app.use(requireJsonBody, json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }), checkJsonBody);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   configureServiceApp(app, { title: 'POS customers', description: 'Customers of a point of sale, kept in sync with Xero', bearerAuth: true });
   // What xero-sync reports arrives as @EventPattern handlers (xero-status/) on the service's queue.

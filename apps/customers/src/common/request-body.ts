@@ -12,7 +12,10 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-/** A request body that is not JSON: 415, before the parser (which would skip it) lets it through empty. */
+/**
+ * A request body that is not JSON: 415, before the parser (which would skip it) lets it through empty.
+ * What passes here (`application/json`, `application/*+json`) is exactly what the JSON parser reads.
+ */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction) {
   if (WITH_BODY.has(req.method) && hasBody(req) && !req.is(['application/json', '+json'])) {
     return next(new UnsupportedMediaTypeException('request body must be JSON (Content-Type: application/json)'));

@@ -12,9 +12,8 @@ import {
   XeroStatus,
 } from '@pos/sync-contracts';
 import { Transform, Type } from 'class-transformer';
-import { IsPlainText } from '../../common/plain-text';
+import { HasAtMostDecimals, IsEmailAddress, IsPlainText } from '../../common/plain-text';
 import {
-  IsEmail,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -81,7 +80,7 @@ export class CustomerDto {
   @IsString()
   @MaxLength(L.email)
   @Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? null : value))
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmailAddress()
   email?: string;
 
   @Text(L.phone) phone?: string;
@@ -98,6 +97,7 @@ export class SearchCustomersQuery {
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsPlainText()
   q?: string;
 
   @ApiPropertyOptional({ enum: XERO_STATUSES }) @IsOptional() @IsIn(XERO_STATUSES) xeroStatus?: XeroStatus;
@@ -121,7 +121,8 @@ export class SearchCustomersQuery {
 
 export class OnAccountSaleDto {
   @ApiProperty({ description: 'sale amount, greater than 0, at most 4 decimal places', example: 25.5 })
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @HasAtMostDecimals(4)
   @Min(0.0001)
   @Max(1e12)
   amount!: number;
