@@ -10,7 +10,7 @@ import { CustomerForm } from './CustomerForm';
 import { SaleForm } from './SaleForm';
 import { XeroPanel } from './XeroPanel';
 import type { FormValues } from './customer-form';
-import { toBody, toForm } from './customer-form';
+import { toBody, toForm, withoutField } from './customer-form';
 import { saveProblems } from './save-errors';
 
 const POLL_MS = 3000;
@@ -122,7 +122,14 @@ export function CustomerDetail({ api, id }: { api: ApiClient; id: string }) {
               </button>
             </Alert>
           )}
-          <CustomerForm values={values} problems={problems} onChange={setValues} />
+          <CustomerForm
+            values={values}
+            problems={problems}
+            onChange={(v, field) => {
+              setValues(v);
+              setProblems((p) => withoutField(p, field));
+            }}
+          />
           <div className="actions">
             <button type="submit" className="button primary" disabled={saving}>
               {saving ? 'Saving…' : 'Save'}

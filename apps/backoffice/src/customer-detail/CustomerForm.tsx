@@ -65,9 +65,10 @@ export function CustomerForm({
 }: {
   values: FormValues;
   problems: Record<string, string[]>;
-  onChange: (v: FormValues) => void;
+  /** the new values, and the field edited (its server message no longer applies) */
+  onChange: (v: FormValues, field: string) => void;
 }) {
-  const set = (f: keyof FormValues, v: string) => onChange({ ...values, [f]: v });
+  const set = (f: keyof FormValues, v: string) => onChange({ ...values, [f]: v }, f);
   const text = (f: 'customerCode' | 'firstName' | 'lastName' | 'companyName' | 'phone' | 'mobile' | 'fax' | 'taxNumber', type = 'text') => (
     <Field name={f} text={label(f)} value={values[f]} problems={problems[f]} type={type} onChange={(v) => set(f, v)} />
   );
@@ -105,7 +106,7 @@ export function CustomerForm({
                 text={PART_LABELS[p]}
                 value={values[af][p]}
                 problems={problems[`${af}.${p}`]}
-                onChange={(v) => onChange({ ...values, [af]: { ...values[af], [p]: v } })}
+                onChange={(v) => onChange({ ...values, [af]: { ...values[af], [p]: v } }, `${af}.${p}`)}
               />
             ))}
           </div>

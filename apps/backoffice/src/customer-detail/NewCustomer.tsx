@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/client';
 import { Alert } from '../common/Alert';
 import { go, href } from '../common/router';
 import { CustomerForm } from './CustomerForm';
-import { toBody, toForm } from './customer-form';
+import { toBody, toForm, withoutField } from './customer-form';
 import { saveProblems } from './save-errors';
 
 export function NewCustomer({ api }: { api: ApiClient }) {
@@ -35,7 +35,14 @@ export function NewCustomer({ api }: { api: ApiClient }) {
       </p>
       <h1 id="new-h">New customer</h1>
       {summary && <Alert tone="error">{summary}</Alert>}
-      <CustomerForm values={values} problems={problems} onChange={setValues} />
+      <CustomerForm
+            values={values}
+            problems={problems}
+            onChange={(v, field) => {
+              setValues(v);
+              setProblems((p) => withoutField(p, field));
+            }}
+          />
       <div className="actions">
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? 'Creating…' : 'Create customer'}

@@ -44,9 +44,9 @@ export function XeroPanel({ link, busy, onPush }: { link: XeroLink; busy: boolea
         <dt>Xero contact</dt>
         <dd>{link.contactId ?? 'none yet'}</dd>
       </dl>
-      {view.canPush && (
+      {(view.canPush || view.kind === 'not_linked') && (
         <button type="button" className="button primary" disabled={busy} onClick={onPush}>
-          Push to Xero now
+          {view.kind === 'not_linked' ? 'Create in Xero now' : 'Push to Xero now'}
         </button>
       )}{' '}
       {link.viewUrl && (

@@ -51,3 +51,12 @@ export function problemsFromCode(code: unknown, message: string): Record<string,
   if (code === 'CUSTOMER.NAME_REQUIRED' || code === 'CUSTOMER.NAME_TOO_LONG') return { companyName: [message], firstName: [message] };
   return {};
 }
+
+/** The problems left once `field` is edited: its own, and a whole-address message for its address, go. */
+export function withoutField(problems: Record<string, string[]>, field: string): Record<string, string[]> {
+  const parent = field.split('.')[0];
+  const out = { ...problems };
+  delete out[field];
+  if (parent !== field) delete out[parent];
+  return out;
+}

@@ -18,6 +18,9 @@ const FILTER_LABELS: Record<XeroStatus, string> = {
   failed: 'Failed',
 };
 
+/** Rows that say more than the icon: why Xero refused, when it resumes, what Xero changed. */
+const NOTED = new Set(['failed', 'rate_limited', 'drifted']);
+
 interface Row {
   customer: Customer;
   link: XeroLink | null;
@@ -119,7 +122,7 @@ export function CustomerList({ api }: { api: ApiClient }) {
                   {customerName(c)}
                 </a>
                 <span className="muted">{contactLine(c)}</span>
-                {(view.reason || view.kind === 'drifted' || view.kind === 'rate_limited') && (
+                {NOTED.has(view.kind) && (
                   <span className={`row-note tone-text-${view.tone}`}>{view.reason ? `${view.reason}${view.hint ? ` — ${view.hint}` : ''}` : view.next}</span>
                 )}
               </div>

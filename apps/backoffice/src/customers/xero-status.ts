@@ -41,8 +41,8 @@ export function statusView(status: XeroStatus, link?: XeroLink | null): StatusVi
     };
   }
   if (status === 'pending') {
-    const fields = link?.pendingFields?.length ? ` (${link.pendingFields.map(label).join(', ')})` : '';
-    return { kind: 'pending', tone: 'red', title: `Not in Xero yet${fields}`, next: 'Goes to Xero shortly; click to push now.', canPush: true };
+    const fields = link?.pendingFields?.length ? `Waiting: ${link.pendingFields.map(label).join(', ')}` : undefined;
+    return { kind: 'pending', tone: 'red', title: 'Not in Xero yet', reason: fields, next: 'Goes to Xero shortly; click to push now.', canPush: true };
   }
   if (driftFields.length) {
     return {
