@@ -133,7 +133,8 @@ export class ApiClient {
   }
 
   async imports(page = 1, pageSize = 10): Promise<Page<ImportJob>> {
-    return (await this.send<Page<ImportJob>>('GET', `/imports?page=${page}&pageSize=${pageSize}`)).body;
+    const { body } = await this.send<Page<ImportJob> | ImportJob[]>('GET', `/imports?page=${page}&pageSize=${pageSize}`);
+    return Array.isArray(body) ? { items: body, page, pageSize, total: body.length } : body;
   }
 
   async getImport(id: string): Promise<ImportJob> {

@@ -11,7 +11,7 @@ import { SaleForm } from './SaleForm';
 import { XeroPanel } from './XeroPanel';
 import type { FormValues } from './customer-form';
 import { toBody, toForm, withoutField } from './customer-form';
-import { saveProblems } from './save-errors';
+import { FIX_FIELDS, saveProblems } from './save-errors';
 
 const POLL_MS = 3000;
 
@@ -113,7 +113,7 @@ export function CustomerDetail({ api, id }: { api: ApiClient; id: string }) {
       <div className="detail-grid">
         <form className="panel" aria-labelledby="edit-h" onSubmit={(e) => void save(e)} noValidate>
           <h2 id="edit-h">Details</h2>
-          {message && <Alert tone={message.tone}>{message.text}</Alert>}
+          {message && !(message.text === FIX_FIELDS && Object.keys(problems).length === 0) && <Alert tone={message.tone}>{message.text}</Alert>}
           {stale && (
             <Alert tone="info">
               This customer was changed elsewhere.{' '}

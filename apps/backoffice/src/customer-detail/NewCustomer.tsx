@@ -4,7 +4,7 @@ import { Alert } from '../common/Alert';
 import { go, href } from '../common/router';
 import { CustomerForm } from './CustomerForm';
 import { toBody, toForm, withoutField } from './customer-form';
-import { saveProblems } from './save-errors';
+import { FIX_FIELDS, saveProblems } from './save-errors';
 
 export function NewCustomer({ api }: { api: ApiClient }) {
   const [values, setValues] = useState(toForm());
@@ -34,7 +34,7 @@ export function NewCustomer({ api }: { api: ApiClient }) {
         <a href={href.customers()}>← Customers</a>
       </p>
       <h1 id="new-h">New customer</h1>
-      {summary && <Alert tone="error">{summary}</Alert>}
+      {summary && !(summary === FIX_FIELDS && Object.keys(problems).length === 0) && <Alert tone="error">{summary}</Alert>}
       <CustomerForm
             values={values}
             problems={problems}

@@ -42,7 +42,11 @@ export function statusView(status: XeroStatus, link?: XeroLink | null): StatusVi
   }
   if (status === 'pending') {
     const fields = link?.pendingFields?.length ? `Waiting: ${link.pendingFields.map(label).join(', ')}` : undefined;
-    return { kind: 'pending', tone: 'red', title: 'Not in Xero yet', reason: fields, next: 'Goes to Xero shortly; click to push now.', canPush: true };
+    const next =
+      link && link.connection.status !== 'connected'
+        ? 'Waits until Xero is connected (see Xero connection); then it goes by itself.'
+        : 'Goes to Xero shortly; click to push now.';
+    return { kind: 'pending', tone: 'red', title: 'Not in Xero yet', reason: fields, next, canPush: true };
   }
   if (driftFields.length) {
     return {
