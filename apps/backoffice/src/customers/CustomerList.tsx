@@ -7,6 +7,7 @@ import { contactLine, customerName, errorText } from '../common/format';
 import { href } from '../common/router';
 import { useDebounced, usePoll } from '../common/use-poll';
 import { XeroIcon } from './XeroIcon';
+import type { StatusView } from './xero-status';
 import { statusView } from './xero-status';
 
 const PAGE_SIZE = 20;
@@ -20,6 +21,13 @@ const FILTER_LABELS: Record<XeroStatus, string> = {
 
 /** Rows that say more than the icon: why Xero refused, when it resumes, what Xero changed. */
 const NOTED = new Set(['failed', 'rate_limited', 'drifted']);
+
+/** Xero's reason and hint for a refusal; the reason and when it resumes for a limit; what drifted. */
+function rowNote(v: StatusView): string {
+  if (v.kind === 'failed') return [v.reason, v.hint].filter(Boolean).join(' — ');
+  if (v.kind === 'rate_limited') return [v.reason, v.next].filter(Boolean).join(' — ');
+  return v.next;
+}
 
 interface Row {
   customer: Customer;
@@ -123,7 +131,7 @@ export function CustomerList({ api }: { api: ApiClient }) {
                 </a>
                 <span className="muted">{contactLine(c)}</span>
                 {NOTED.has(view.kind) && (
-                  <span className={`row-note tone-text-${view.tone}`}>{view.reason ? `${view.reason}${view.hint ? ` — ${view.hint}` : ''}` : view.next}</span>
+                  <span className={`row-note tone-text-${view.tone}`}>{rowNote(view)}</span>
                 )}
               </div>
               {c.customerCode && <span className="code">{c.customerCode}</span>}

@@ -19,7 +19,7 @@ export const RULE_WORDS: Record<string, string> = {
 };
 
 const SKIP_WORDS: Record<string, string> = {
-  supplierOnly: 'suppliers only',
+  supplierOnly: 'supplier only',
   archived: 'archived in Xero',
   alreadyLinked: 'already linked',
   cancelled: 'arrived after cancel',
