@@ -146,9 +146,10 @@ describe('back office (browser, npm start)', () => {
 
   it('connects the Xero organisation through the real OAuth redirect', async () => {
     await page.getByRole('link', { name: 'Xero connection' }).click();
-    await page.getByRole('button', { name: /Connect to Xero/ }).click();
-    // The sandbox grants at once and sends the browser to xero-sync's callback.
-    await page.waitForURL((u) => u.port === String(ports.sync), { timeout: UI_WAIT });
+    // The page leaves for Xero's authorize page; the sandbox grants at once and sends the browser on
+    // to xero-sync's callback (which may in turn send it back here).
+    await Promise.all([page.waitForNavigation({ timeout: UI_WAIT }), page.getByRole('button', { name: /Connect to Xero/ }).click()]);
+    await page.waitForLoadState('load', { timeout: UI_WAIT });
     await page.goto(`${base}/#/connection`);
     await page.locator('.connection[data-status="connected"]').waitFor({ timeout: SYNC_WAIT });
     expect(await page.locator('.connection-status').innerText()).toMatch(/Connected to \S+/);
