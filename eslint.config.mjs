@@ -37,7 +37,8 @@ export default [
             },
             {
               sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging'],
+              // the testing harness only from specs, which run against the real database
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:messaging', 'type:testing'],
             },
             {
               sourceTag: 'type:testing',
