@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ApiKeyGuard } from '../auth/auth.guards';
 import { HttpErrorFilter } from '../common/http-errors';
-import { DocumentLocks } from '@pos/service-kit';
+import { documentWritesProvider } from '@pos/persistence';
 import { ConfigModule } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -12,6 +12,7 @@ import { CustomersService } from '../customers/customers.service';
 import { CUSTOMERS, CustomerSchema } from '../customers/schemas/customer.schema';
 import { MetricsService } from '../metrics/metrics.service';
 import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { CustomersOutbox } from '../outbox/customers-outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
 import { RetailersController } from '../retailers/retailers.controller';
@@ -45,10 +46,11 @@ export class AppModule implements NestModule {
         { provide: 'LOGGER', useValue: logger },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        DocumentLocks,
+        documentWritesProvider,
         RetailersService,
         CustomerRepository,
         CustomersService,
+        CustomersOutbox,
         MetricsService,
         { provide: METRICS_REGISTRY, useFactory: (m: MetricsService) => m.registry, inject: [MetricsService] },
         OutboxRelay,

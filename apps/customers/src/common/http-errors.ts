@@ -1,5 +1,6 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, ValidationError } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '@pos/customers-domain';
+import { StorageBusy } from '@pos/persistence';
 import type { Response } from 'express';
 
 /** The one place where domain rules become HTTP status codes. */
@@ -51,6 +52,8 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
     const out = this.toBody(exception);
+    // Busy storage: nothing was written, and the same request will very likely go through shortly.
+    if (exception instanceof StorageBusy) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (out.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     res.status(out.statusCode).json(out);
   }
@@ -59,6 +62,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       return body(STATUS_OF[exception.code] ?? 400, exception.message, { code: exception.code, ...exception.details });
     }
+    if (exception instanceof StorageBusy) return body(HttpStatus.SERVICE_UNAVAILABLE, exception.message);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const r = exception.getResponse();

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CUSTOMERS, CustomerDoc } from '../customers/schemas/customer.schema';
+import { CustomersOutbox } from '../outbox/customers-outbox';
 
 /** Prometheus metrics of this service instance (one registry per app, so tests can run several). */
 @Injectable()
@@ -38,14 +36,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectModel(CUSTOMERS) customers: Model<CustomerDoc>) {
+  constructor(outbox: CustomersOutbox) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'outbox_backlog_customers',
       help: 'Customers with events waiting to be published',
       registers: [this.registry],
       async collect() {
-        this.set(await customers.countDocuments({ outboxAt: { $ne: null } }).exec());
+        this.set((await outbox.backlog()).documents);
       },
     });
     new Gauge({
@@ -53,12 +51,8 @@ export class MetricsService {
       help: 'Age of the oldest unpublished event',
       registers: [this.registry],
       async collect() {
-        const oldest = await customers
-          .findOne({ outboxAt: { $ne: null } }, { outboxAt: 1 })
-          .sort({ outboxAt: 1 })
-          .lean<CustomerDoc>()
-          .exec();
-        this.set(oldest?.outboxAt ? (Date.now() - new Date(oldest.outboxAt).getTime()) / 1000 : 0);
+        const { oldestAt } = await outbox.backlog();
+        this.set(oldestAt ? (Date.now() - oldestAt.getTime()) / 1000 : 0);
       },
     });
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpModule, DocumentLocks, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { documentWritesProvider } from '@pos/persistence';
+import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
@@ -30,7 +31,7 @@ export class AppModule {
             return registry;
           },
         },
-        DocumentLocks,
+        documentWritesProvider,
         SyncLedgerRepository,
         CustomerChangedConsumer,
       ],

@@ -4,4 +4,3 @@ export * from './lib/health.controller';
 export * from './lib/logger';
 export * from './lib/metrics.controller';
 export * from './lib/request-context';
-export * from './lib/document-locks';

@@ -159,8 +159,9 @@ export class DocumentWrites {
     const coll = this.collection(ref.collection);
     for (let attempt = 0; attempt < this.attempts; attempt++) {
       const doc = await this.read(ref);
-      const change = decide(doc);
-      if (change === UNCHANGED) return doc;
+      const decided = decide(doc);
+      if (decided === UNCHANGED) return doc;
+      const change = ownFields(decided);
       if (lock?.lost) throw new StorageBusy(key, 'its lock expired while held');
       const now = new Date();
       try {
@@ -263,6 +264,13 @@ export class DocumentWrites {
       await sleep(Math.min(2 ** attempt, 25) + Math.random() * 5);
     }
   }
+}
+
+/** A rule may hand back a whole document: the fields this class keeps are its own. */
+function ownFields<T extends StoredDoc>(decided: Change<T>): Change<T> {
+  const { _id, rev, createdAt, updatedAt, ...change } = decided as Change<T> & Partial<StoredDoc>;
+  void [_id, rev, createdAt, updatedAt];
+  return change as Change<T>;
 }
 
 function toUpdate(fields: Record<string, unknown>): { $set: Record<string, unknown>; $unset: Record<string, ''> } {
