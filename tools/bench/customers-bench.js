@@ -72,7 +72,7 @@ function storedDoc(/** @type {string} */ retailerId, /** @type {number} */ i) {
     rev: 1,
     fields: f,
     searchKeys: [normalise(name), normalise(f.firstName), normalise(f.lastName), normalise(f.email), normalise(f.customerCode), f.phone.replace(/\D/g, '')],
-    sortName: `${normalise(name)}\u0000${id}`,
+    sortName: `${normalise(name)}\u0001${id}`,
     codeKey: normalise(f.customerCode),
     xero: { status: 'not_linked', pendingFields: [], history: [], requiredVersion: 1 },
     outbox: [{ eventId: randomUUID(), routingKey: 'customer.changed.v1', body: { customerId: id, snapshot: f }, createdAt: now }],

@@ -36,7 +36,9 @@ function derived(id: string, fields: CustomerFields) {
   const code = normaliseForSearch(fields.customerCode);
   return {
     searchKeys: searchKeys(fields),
-    sortName: `${normaliseForSearch(displayName(fields))}\u0000${id}`,
+    // \u0001 sorts before any character a name may hold (control characters are refused); not \u0000,
+    // which PostgreSQL's jsonb (FerretDB's PostgreSQL backend) cannot store.
+    sortName: `${normaliseForSearch(displayName(fields))}\u0001${id}`,
     codeKey: code ? code : `~${id}`,
   };
 }
