@@ -22,7 +22,7 @@ const FERRET_BIN = path.join(FERRET_DIR, 'bin', 'ferretdb-embedded');
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 /** Builds the FerretDB launcher when it is missing or older than its sources. */
-function ensureFerretBinary(log = () => {}) {
+function ensureFerretBinary(log = (/** @type {string} */ _m) => undefined) {
   const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(FERRET_DIR, f));
   const newestSource = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(FERRET_BIN) && fs.statSync(FERRET_BIN).mtimeMs >= newestSource) return FERRET_BIN;
@@ -232,8 +232,8 @@ async function startPrivateRabbit(opts) {
  */
 async function resolveBroker(opts) {
   const env = opts.env ?? process.env;
-  if (env.AMQP_URL) return { url: env.AMQP_URL, source: 'AMQP_URL', stop: async () => {} };
-  if (await amqpAnswers(DEFAULT_AMQP_URL)) return { url: DEFAULT_AMQP_URL, source: 'local broker', stop: async () => {} };
+  if (env.AMQP_URL) return { url: env.AMQP_URL, source: 'AMQP_URL', stop: async () => undefined };
+  if (await amqpAnswers(DEFAULT_AMQP_URL)) return { url: DEFAULT_AMQP_URL, source: 'local broker', stop: async () => undefined };
   const node = await startPrivateRabbit(opts);
   return { url: node.url, source: 'private rabbitmq-server node', stop: node.stop };
 }
