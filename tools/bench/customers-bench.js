@@ -170,7 +170,12 @@ async function startService(/** @type {Record<string, string>} */ env, /** @type
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npx nx build customers\` first`);
   const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const keep = (/** @type {Buffer} */ d) => (out = (out + d.toString()).slice(-8000));
+  let errorsShown = 0;
+  const keep = (/** @type {Buffer} */ d) => {
+    out = (out + d.toString()).slice(-8000);
+    // the service's own error lines (pino level 50), so a failed operation says why
+    for (const line of d.toString().split('\n')) if (line.includes('"level":50') && errorsShown++ < 3) log(`service: ${line.slice(0, 1500)}`);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
