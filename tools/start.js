@@ -3,7 +3,8 @@
 /**
  * `npm start`: the whole system on the embedded defaults, in one terminal.
  *
- *   database  MONGODB_URI, else the embedded FerretDB (data kept in data/ferretdb)
+ *   database  MONGODB_URI, else the embedded FerretDB (data kept in data/ferretdb, or in the PostgreSQL
+ *             database FERRETDB_POSTGRESQL_URL names)
  *   broker    AMQP_URL, else the local RabbitMQ, else a private rabbitmq-server node
  *   apps      customers (CUSTOMERS_PORT, 3000), xero-sync (XERO_SYNC_PORT, 3001),
  *             xero-sandbox (XERO_SANDBOX_PORT, 3002) unless real Xero credentials are set,
@@ -136,10 +137,13 @@ async function main() {
   }
 
   if (!env.MONGODB_URI) {
-    const db = await infra.startEmbeddedMongo({ dir: path.join(DATA, 'ferretdb'), port: Number(env.FERRETDB_PORT ?? 27017), log });
+    // SQLite files under data/ unless FERRETDB_POSTGRESQL_URL names a PostgreSQL database to store in.
+    const postgresqlUrl = env.FERRETDB_POSTGRESQL_URL || undefined;
+    const db = await infra.startEmbeddedMongo({ dir: path.join(DATA, 'ferretdb'), port: Number(env.FERRETDB_PORT ?? 27017), postgresqlUrl, log });
     stops.push(db.stop);
     env.MONGODB_URI = db.uri;
-    log(`database: embedded FerretDB at ${db.uri} (data in ${path.relative(ROOT, path.join(DATA, 'ferretdb'))})`);
+    const where = postgresqlUrl ? `PostgreSQL ${infra.redactUrl(postgresqlUrl)}` : path.relative(ROOT, path.join(DATA, 'ferretdb'));
+    log(`database: embedded FerretDB at ${db.uri} (data in ${where})`);
   } else log(`database: ${infra.redactUrl(env.MONGODB_URI)}`);
 
   const broker = await infra.resolveBroker({ dir: path.join(DATA, 'rabbitmq'), log, env });

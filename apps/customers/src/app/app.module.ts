@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ApiKeyGuard } from '../auth/auth.guards';
 import { CUSTOMERS_ERROR_MAPPERS } from '../common/http-errors';
-import { DocumentLocks } from '@pos/service-kit';
+import { documentWritesProvider } from '@pos/persistence';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { CustomerRepository } from '../customers/customer.repository';
@@ -11,6 +11,7 @@ import { CustomersController } from '../customers/customers.controller';
 import { CustomersService } from '../customers/customers.service';
 import { CUSTOMERS, CustomerSchema } from '../customers/schemas/customer.schema';
 import { MetricsService } from '../metrics/metrics.service';
+import { CustomersOutbox } from '../outbox/customers-outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
 import { RetailersController } from '../retailers/retailers.controller';
@@ -43,10 +44,11 @@ export class AppModule {
       controllers: [RetailersController, CustomersController, XeroConnectionController, XeroStatusController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        DocumentLocks,
+        documentWritesProvider,
         RetailersService,
         CustomerRepository,
         CustomersService,
+        CustomersOutbox,
         MetricsService,
         OutboxRelay,
       ],

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
 import { ServiceMetrics } from '@pos/service-kit';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { CUSTOMERS, CustomerDoc } from '../customers/schemas/customer.schema';
+import { CustomersOutbox } from '../outbox/customers-outbox';
 
 /** The customers service's own metrics (outbox, consumed events), on the instance's registry (ServiceMetrics). */
 @Injectable()
@@ -12,7 +10,7 @@ export class MetricsService {
   readonly eventsPublished: Counter<'routing_key'>;
   readonly eventsConsumed: Counter<'routing_key' | 'outcome'>;
 
-  constructor(@InjectModel(CUSTOMERS) customers: Model<CustomerDoc>, service: ServiceMetrics) {
+  constructor(outbox: CustomersOutbox, service: ServiceMetrics) {
     this.registry = service.registry;
     this.eventsPublished = new Counter({
       name: 'outbox_events_published_total',
@@ -31,7 +29,7 @@ export class MetricsService {
       help: 'Customers with events waiting to be published',
       registers: [this.registry],
       async collect() {
-        this.set(await customers.countDocuments({ outboxAt: { $ne: null } }).exec());
+        this.set((await outbox.backlog()).documents);
       },
     });
     new Gauge({
@@ -39,12 +37,8 @@ export class MetricsService {
       help: 'Age of the oldest unpublished event',
       registers: [this.registry],
       async collect() {
-        const oldest = await customers
-          .findOne({ outboxAt: { $ne: null } }, { outboxAt: 1 })
-          .sort({ outboxAt: 1 })
-          .lean<CustomerDoc>()
-          .exec();
-        this.set(oldest?.outboxAt ? (Date.now() - new Date(oldest.outboxAt).getTime()) / 1000 : 0);
+        const { oldestAt } = await outbox.backlog();
+        this.set(oldestAt ? (Date.now() - oldestAt.getTime()) / 1000 : 0);
       },
     });
   }

@@ -1,10 +1,11 @@
-import { DocumentLocks } from '@pos/service-kit';
+import { DocumentWrites, LOCKS_COLLECTION, lockKeyOf, locksDatabase } from '@pos/persistence';
 import { CustomerSyncSucceeded } from '@pos/sync-contracts';
 import { eventually } from '@pos/testing';
 import request from 'supertest';
 import { drainQueue } from '../support/broker';
 import { CustomersInstance, CustomersSuite, Retailer } from '../support/customers-harness';
 import { XeroSyncProducer } from '../support/xero-sync-producer';
+import { customerRef } from '../../src/customers/schemas/customer.schema';
 
 /**
  * Contract: customer.sync-succeeded.v1, as xero-sync produces it, through the broker into the
@@ -49,17 +50,17 @@ describe('contract customer.sync-succeeded.v1: xero-sync → customers', () => {
 
   it('a result whose first attempt met a customer lock held by another writer is applied on its retry, not dead-lettered', async () => {
     const c = await pendingCustomer();
-    const locks = (await suite.db()).useDb(`${suite.dbName}_locks`).collection<{ _id: string; owner: string; until: Date }>('document_locks');
-    const serverLocks = svc.app.get(DocumentLocks).serverLocks;
+    const locks = (await suite.db()).useDb(locksDatabase(suite.dbName)).collection<{ _id: string; owner: string; until: Date }>(LOCKS_COLLECTION);
+    const serverLocks = await svc.app.get(DocumentWrites).usesLockDocuments();
     const errorsBefore = await consumed('error');
     // another writer (here: one that died) holds the customer; only servers without atomic updates take such locks
     // (the relay may hold it for a moment while it publishes the sale's event: take it once free)
-    const lock = { _id: `customer:${c.id}`, owner: 'another-writer', until: new Date(Date.now() + 10 * 60_000) };
+    const lock = { _id: lockKeyOf(customerRef(c.id)), owner: 'another-writer', until: new Date(Date.now() + 10 * 60_000) };
     if (serverLocks) await eventually(() => locks.insertOne(lock).then(() => true, () => undefined), { what: 'the customer lock' });
     const e = await producer.publish(CustomerSyncSucceeded, shop.id, { customerId: c.id, customerVersion: 1, xeroContactId: 'contact-contract-2', pushedFields: ['email'] });
     if (serverLocks) {
       await eventually(async () => ((await consumed('error')) > errorsBefore ? true : undefined), { what: 'the first attempt to fail on the lock', timeoutMs: 30_000 });
-      await locks.deleteOne({ _id: `customer:${c.id}` });
+      await locks.deleteOne({ _id: lockKeyOf(customerRef(c.id)) });
     }
     const x = await eventually(
       async () => {

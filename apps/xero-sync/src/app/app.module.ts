@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpModule, DocumentLocks, ServiceConfigModule, ServiceKitModule, createLogger, messagingLogger } from '@pos/service-kit';
+import { documentWritesProvider } from '@pos/persistence';
+import { AmqpModule, ServiceConfigModule, ServiceKitModule, createLogger, messagingLogger } from '@pos/service-kit';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
 import { CustomerChangedController } from '../ledger/customer-changed.controller';
@@ -22,7 +23,7 @@ export class AppModule {
       ],
       controllers: [CustomerChangedController],
       providers: [
-        DocumentLocks,
+        documentWritesProvider,
         SyncLedgerRepository,
       ],
     };

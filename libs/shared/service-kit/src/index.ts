@@ -4,7 +4,6 @@ export * from './lib/health.controller';
 export * from './lib/logger';
 export * from './lib/metrics.controller';
 export * from './lib/request-context';
-export * from './lib/document-locks';
 export * from './lib/http/error-body';
 export * from './lib/http/http-error.filter';
 export * from './lib/http/validation';

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
+import { StorageBusy } from '@pos/persistence';
 import type { Response } from 'express';
 import { Observable, throwError } from 'rxjs';
 import { ErrorBody, ErrorMapper, ErrorReply, errorBody } from './error-body';
@@ -7,13 +8,16 @@ import { ErrorBody, ErrorMapper, ErrorReply, errorBody } from './error-body';
 export const ERROR_MAPPERS = Symbol('ERROR_MAPPERS');
 
 /**
- * Errors of the shared platform libraries, mapped the same way in every service.
- *
- * The storage helper's busy error goes here: `StorageBusy` (a plain class from the persistence
- * library) → 503 with `Retry-After`, e.g.
- *   (e) => (e instanceof StorageBusy ? { body: errorBody(503, e.message), headers: { 'Retry-After': String(e.retryAfterSeconds) } } : undefined)
+ * Busy storage (the write helper gave up waiting for a document another writer holds): nothing was
+ * written, and the same request will very likely go through shortly.
  */
-export const PLATFORM_ERROR_MAPPERS: readonly ErrorMapper[] = [];
+function storageBusy(exception: unknown): ErrorReply | undefined {
+  if (!(exception instanceof StorageBusy)) return undefined;
+  return { body: errorBody(503, exception.message), headers: { 'Retry-After': String(exception.retryAfterSeconds) } };
+}
+
+/** Errors of the shared platform libraries, mapped the same way in every service. */
+export const PLATFORM_ERROR_MAPPERS: readonly ErrorMapper[] = [storageBusy];
 
 const MB = 1024 * 1024;
 const size = (bytes: number) => (bytes >= MB && bytes % MB === 0 ? `${bytes / MB} MB` : `${bytes} bytes`);
