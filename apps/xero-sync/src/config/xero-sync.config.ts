@@ -1,4 +1,4 @@
-import { ServiceConfig, loadConfig } from '@pos/service-kit';
+import { ServiceConfig, loadConfig, requireInProduction } from '@pos/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -57,11 +57,7 @@ export const DEVELOPMENT_SECRET = 'pos-development-only-secret-not-for-productio
 const REQUIRED_IN_PRODUCTION = ['XERO_WEBHOOK_KEY', 'OAUTH_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
 
 export function loadXeroSyncConfig(env: Record<string, string | undefined>): XeroSyncConfig {
-  const config = loadConfig(XeroSyncConfig, env);
-  if (config.NODE_ENV === 'production') {
-    const missing = REQUIRED_IN_PRODUCTION.filter((k) => !config[k]);
-    if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
-  }
+  const config = requireInProduction(loadConfig(XeroSyncConfig, env), REQUIRED_IN_PRODUCTION);
   // A configured Xero app talks to Xero itself; without one, everything points at the sandbox.
   const realXero = !!config.XERO_CLIENT_ID && !!config.XERO_CLIENT_SECRET;
   const api = config.XERO_API_URL ?? (realXero ? XERO.apiUrl : SANDBOX_XERO.apiUrl);

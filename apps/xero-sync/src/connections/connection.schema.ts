@@ -1,12 +1,11 @@
 import { Schema } from 'mongoose';
-import { OutboxEntry, RelayLock } from '../persistence/outbox';
+import { OutboxFields, StoredDoc, collectionOf, docRef } from '@pos/persistence';
 
 export type ConnectionStatus = 'connected' | 'disconnected' | 'expired';
 
 /** One retailer's Xero connection: the organisation it chose and its tokens, encrypted. */
-export interface ConnectionDoc {
-  _id: string; // the retailer id
-  rev: number;
+export interface ConnectionDoc extends StoredDoc, OutboxFields {
+  /** _id: the retailer id. */
   retailerId: string;
   status: ConnectionStatus;
   tenantId: string;
@@ -23,10 +22,6 @@ export interface ConnectionDoc {
   refreshLock?: { owner: string; until: Date } | null;
   /** Why the connection is expired (invalid_grant, revoked). */
   expiredReason?: string;
-  outbox: OutboxEntry[];
-  outboxSeq: number;
-  outboxAt?: Date | null;
-  relayLock?: RelayLock | null;
 }
 
 export const CONNECTIONS = 'xero_connections';
@@ -56,3 +51,7 @@ export const ConnectionSchema = new Schema<ConnectionDoc>(
 );
 ConnectionSchema.index({ status: 1 });
 ConnectionSchema.index({ outboxAt: 1 });
+
+export const Connections = collectionOf<ConnectionDoc>(CONNECTIONS);
+/** A retailer's connection: what every write to it (DocumentWrites) names. */
+export const connectionRef = (retailerId: string) => docRef(Connections, retailerId);

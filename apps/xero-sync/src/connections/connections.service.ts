@@ -5,10 +5,10 @@ import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
-import { appendOutbox } from '../persistence/outbox';
-import { DocumentWriter } from '../persistence/document-writer';
+import { DocumentWrites, UNCHANGED } from '@pos/persistence';
+import { withEvents } from '../outbox/outbox-events';
 import { XeroApi, XeroConnection } from '../xero-client/xero-api';
-import { CONNECTIONS, ConnectionDoc, ConnectionStatus } from './connection.schema';
+import { CONNECTIONS, ConnectionDoc, ConnectionStatus, connectionRef } from './connection.schema';
 import { OAuthClient, OAuthError, TokenSet, jwtClaims } from './oauth-client';
 import { TokenCipher } from './token-cipher';
 
@@ -66,7 +66,7 @@ export class ConnectionsService {
 
   constructor(
     @InjectModel(CONNECTIONS) private readonly model: Model<ConnectionDoc>,
-    private readonly writer: DocumentWriter,
+    private readonly writes: DocumentWrites,
     @Inject(XERO_SYNC_CONFIG) private readonly config: XeroSyncConfig,
   ) {
     this.cipher = new TokenCipher(config.TOKEN_ENCRYPTION_KEY ?? '');
@@ -120,11 +120,9 @@ export class ConnectionsService {
     }
     const organisationName = o.Name ?? tenant.tenantName ?? '';
     const shortCode = o.ShortCode ?? '';
-    return this.writer.update<ConnectionDoc, ConnectionDoc>(this.model, retailerId, (current) => {
-      const doc: ConnectionDoc = {
+    const written = await this.writes.upsert(connectionRef(retailerId), (current) => {
+      const doc: Omit<ConnectionDoc, '_id' | 'rev'> = {
         ...(current ?? {}),
-        _id: retailerId,
-        rev: current?.rev ?? 0,
         retailerId,
         status: 'connected',
         tenantId: tenant.tenantId,
@@ -137,12 +135,14 @@ export class ConnectionsService {
         connectedAt: now,
         refreshLock: null,
         expiredReason: undefined,
-        ...appendOutbox(current, retailerId, [
+        relayLock: current?.relayLock ?? null,
+        ...withEvents(current, retailerId, [
           { def: XeroConnectionChanged, payload: { status: 'connected', tenantId: tenant.tenantId, organisationName, shortCode } },
         ]),
       };
-      return { doc, result: doc };
+      return doc;
     });
+    return written as ConnectionDoc;
   }
 
   /** The tenant this authorisation granted: by authEventId, else the newest connection. */
@@ -186,12 +186,14 @@ export class ConnectionsService {
   private async refresh(c: ConnectionDoc, now: () => number): Promise<TenantAccess | undefined> {
     const retailerId = c.retailerId;
     const lockOwner = `${this.owner}:${randomUUID()}`;
-    const claimed = await this.writer.update<ConnectionDoc, ConnectionDoc | undefined>(this.model, retailerId, (cur) => {
-      if (!cur || cur.status !== 'connected') return { result: undefined };
-      if (cur.refreshLock && new Date(cur.refreshLock.until).getTime() > now()) return { result: undefined };
-      if (cur.accessToken !== c.accessToken) return { result: undefined }; // someone refreshed meanwhile: re-read
-      const doc = { ...cur, refreshLock: { owner: lockOwner, until: new Date(now() + REFRESH_LOCK_MS) } };
-      return { doc, result: doc };
+    let claimed: ConnectionDoc | undefined;
+    await this.writes.upsert(connectionRef(retailerId), (cur) => {
+      claimed = undefined;
+      if (!cur || cur.status !== 'connected') return UNCHANGED;
+      if (cur.refreshLock && new Date(cur.refreshLock.until).getTime() > now()) return UNCHANGED;
+      if (cur.accessToken !== c.accessToken) return UNCHANGED; // someone refreshed meanwhile: re-read
+      claimed = cur;
+      return { refreshLock: { owner: lockOwner, until: new Date(now() + REFRESH_LOCK_MS) } };
     });
     if (!claimed) return undefined;
     let tokens: TokenSet;
@@ -207,16 +209,17 @@ export class ConnectionsService {
       await this.releaseRefreshLock(retailerId, lockOwner);
       throw err;
     }
-    const saved = await this.writer.update<ConnectionDoc, boolean>(this.model, retailerId, (cur) => {
-      if (!cur || cur.refreshLock?.owner !== lockOwner) return { result: false };
-      const doc: ConnectionDoc = {
-        ...cur,
+    let saved = false;
+    await this.writes.upsert(connectionRef(retailerId), (cur) => {
+      saved = false;
+      if (!cur || cur.refreshLock?.owner !== lockOwner) return UNCHANGED;
+      saved = true;
+      return {
         accessToken: this.cipher.encrypt(tokens.access_token, retailerId),
         refreshToken: this.cipher.encrypt(tokens.refresh_token, retailerId),
         accessExpiresAt: new Date(now() + tokens.expires_in * 1000),
         refreshLock: null,
       };
-      return { doc, result: true };
     });
     if (!saved) {
       // our lock was taken over (we were too slow): the token set we hold may already be rotated away
@@ -228,30 +231,29 @@ export class ConnectionsService {
     return { retailerId, tenantId: c.tenantId, accessToken: tokens.access_token };
   }
 
-  private releaseRefreshLock(retailerId: string, owner: string): Promise<void> {
-    return this.writer.update<ConnectionDoc, void>(this.model, retailerId, (cur) =>
-      cur && cur.refreshLock?.owner === owner ? { doc: { ...cur, refreshLock: null }, result: undefined } : { result: undefined },
-    );
+  private async releaseRefreshLock(retailerId: string, owner: string): Promise<void> {
+    await this.writes.upsert(connectionRef(retailerId), (cur) => (cur && cur.refreshLock?.owner === owner ? { refreshLock: null } : UNCHANGED));
   }
 
   /** invalid_grant, a revoked connection: the retailer must reconnect; every change stays pending. */
-  markExpired(retailerId: string, reason: string, lockOwner?: string): Promise<void> {
-    return this.writer.update<ConnectionDoc, void>(this.model, retailerId, (cur) => {
-      if (!cur || cur.status !== 'connected') return { result: undefined };
-      const doc: ConnectionDoc = {
-        ...cur,
-        status: 'expired',
+  async markExpired(retailerId: string, reason: string, lockOwner?: string): Promise<void> {
+    let expired = false;
+    await this.writes.upsert(connectionRef(retailerId), (cur) => {
+      expired = false;
+      if (!cur || cur.status !== 'connected') return UNCHANGED;
+      expired = true;
+      return {
+        status: 'expired' as const,
         expiredReason: reason,
         refreshLock: lockOwner && cur.refreshLock?.owner === lockOwner ? null : cur.refreshLock,
-        ...appendOutbox(cur, retailerId, [
+        ...withEvents(cur, retailerId, [
           {
             def: XeroConnectionChanged,
             payload: { status: 'expired', tenantId: cur.tenantId, organisationName: cur.organisationName, shortCode: cur.shortCode },
           },
         ]),
       };
-      this.logger.warn(`the Xero connection of ${retailerId} is expired (${reason})`);
-      return { doc, result: undefined };
     });
+    if (expired) this.logger.warn(`the Xero connection of ${retailerId} is expired (${reason})`);
   }
 }

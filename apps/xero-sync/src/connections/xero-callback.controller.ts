@@ -1,7 +1,6 @@
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OutboxRelay } from '../persistence/outbox.relay';
 import { ConnectError, ConnectionsService } from './connections.service';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -17,10 +16,7 @@ function page(title: string, message: string): string {
 export class XeroCallbackController {
   private readonly logger = new Logger(XeroCallbackController.name);
 
-  constructor(
-    private readonly connections: ConnectionsService,
-    private readonly relay: OutboxRelay,
-  ) {}
+  constructor(private readonly connections: ConnectionsService) {}
 
   @Get('callback')
   @ApiOperation({ summary: "OAuth 2.0 redirect URI: checks the state, exchanges the code, stores the connection" })
@@ -35,7 +31,6 @@ export class XeroCallbackController {
     res.setHeader('Cache-Control', 'no-store');
     try {
       const c = await this.connections.connect({ code, state, error });
-      this.relay.poke();
       this.logger.log(`retailer ${c.retailerId} connected Xero organisation ${c.organisationName} (${c.tenantId})`);
       const to = new URLSearchParams({ organisation: c.organisationName ?? '' });
       res.redirect(302, `/xero/connected?${to}`);

@@ -1,21 +1,15 @@
+import { OutboxFields, StoredDoc, collectionOf, docRef } from '@pos/persistence';
 import { LedgerEntry } from '@pos/sync-domain';
 import { Schema } from 'mongoose';
-import { OutboxEntry, RelayLock } from '../persistence/outbox';
 
-export type LedgerDoc = LedgerEntry & {
-  _id: string;
-  rev: number;
+export type LedgerDoc = LedgerEntry &
+  StoredDoc &
+  OutboxFields & {
   /** Whether the pusher has something to do for this customer (planPush is not idle); kept on every write. */
   needsPush: boolean;
   /** The correlation id of the newest recorded change (HTTP request → outbox → here → the Xero call → the result). */
   correlationId?: string;
-  outbox: OutboxEntry[];
-  outboxSeq: number;
-  outboxAt?: Date | null;
-  relayLock?: RelayLock | null;
-  createdAt?: Date;
-  updatedAt?: Date;
-};
+  };
 
 export const LEDGER = 'sync_ledger';
 
@@ -48,4 +42,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
 LedgerSchema.index({ retailerId: 1, needsPush: 1 });
 LedgerSchema.index({ outboxAt: 1 });
 
+export const Ledger = collectionOf<LedgerDoc>(LEDGER);
 export const ledgerId = (retailerId: string, customerId: string) => `${retailerId}:${customerId}`;
+/** A customer's ledger entry: what every write to it (DocumentWrites) names. */
+export const ledgerRef = (retailerId: string, customerId: string) => docRef(Ledger, ledgerId(retailerId, customerId));

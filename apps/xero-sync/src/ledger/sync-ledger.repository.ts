@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { DocumentWrites, UNCHANGED } from '@pos/persistence';
 import { CustomerSyncFailed, CustomerSyncSucceeded } from '@pos/sync-contracts';
 import { ChangeRequest, LedgerEntry, PushReport, planPush, recordChange } from '@pos/sync-domain';
 import { RequestContext } from '@pos/service-kit';
 import { Model } from 'mongoose';
-import { DocumentWriter } from '../persistence/document-writer';
-import { appendOutbox } from '../persistence/outbox';
-import { LEDGER, LedgerDoc, ledgerId } from './ledger.schema';
+import { withEvents } from '../outbox/outbox-events';
+import { LEDGER, LedgerDoc, ledgerId, ledgerRef } from './ledger.schema';
 
 /** The ledger entry as the domain sees it (storage fields left out). */
 function toEntry(d: LedgerDoc): LedgerEntry {
@@ -15,12 +15,12 @@ function toEntry(d: LedgerDoc): LedgerEntry {
   return { ...entry, sent: entry.sent ?? {}, attempts: entry.attempts ?? [], pendingFields: entry.pendingFields ?? [] };
 }
 
-/** The sync ledger in xero-sync's own database; every write is one DocumentWriter update. */
+/** The sync ledger in xero-sync's own database; every write is one document, through DocumentWrites. */
 @Injectable()
 export class SyncLedgerRepository {
   constructor(
     @InjectModel(LEDGER) private readonly model: Model<LedgerDoc>,
-    private readonly writer: DocumentWriter,
+    private readonly writes: DocumentWrites,
   ) {}
 
   find(retailerId: string, customerId: string): Promise<LedgerDoc | null> {
@@ -44,28 +44,35 @@ export class SyncLedgerRepository {
    * Records a change request; resolves once it is durable (then the message may be acked).
    * Idempotent by event id; a stale version never replaces a newer snapshot.
    */
-  record(c: ChangeRequest): Promise<'recorded' | 'duplicate'> {
-    return this.writer.update<LedgerDoc, 'recorded' | 'duplicate'>(this.model, ledgerId(c.retailerId, c.customerId), (current) => {
+  async record(c: ChangeRequest): Promise<'recorded' | 'duplicate'> {
+    let outcome: 'recorded' | 'duplicate' = 'recorded';
+    await this.writes.upsert(ledgerRef(c.retailerId, c.customerId), (current) => {
       const next = recordChange(current ? toEntry(current) : undefined, c);
-      if (next === 'duplicate') return { result: 'duplicate' };
-      return { doc: { ...this.stored(current, next, []), correlationId: RequestContext.correlationId() }, result: 'recorded' };
+      outcome = next === 'duplicate' ? 'duplicate' : 'recorded';
+      if (next === 'duplicate') return UNCHANGED;
+      return { ...this.stored(current, next, []), correlationId: RequestContext.correlationId() };
     });
+    return outcome;
   }
 
   /**
    * Applies a push result to the entry as it is now (a change may have arrived while the push was
    * on its way) and puts the report for the POS in the entry's outbox, in the same write.
    */
-  apply(retailerId: string, customerId: string, rule: (e: LedgerEntry) => { entry: LedgerEntry; report?: PushReport }): Promise<PushReport | undefined> {
-    return this.writer.update<LedgerDoc, PushReport | undefined>(this.model, ledgerId(retailerId, customerId), (current) => {
-      if (!current) return { result: undefined };
+  async apply(retailerId: string, customerId: string, rule: (e: LedgerEntry) => { entry: LedgerEntry; report?: PushReport }): Promise<PushReport | undefined> {
+    let result: PushReport | undefined;
+    await this.writes.upsert(ledgerRef(retailerId, customerId), (current) => {
+      result = undefined;
+      if (!current) return UNCHANGED;
       const { entry, report } = rule(toEntry(current));
-      return { doc: this.stored(current, entry, report ? [report] : []), result: report };
+      result = report;
+      return this.stored(current, entry, report ? [report] : []);
     });
+    return result;
   }
 
-  private stored(current: LedgerDoc | undefined, entry: LedgerEntry, reports: PushReport[]): Omit<LedgerDoc, '_id' | 'rev'> {
-    const outbox = appendOutbox(
+  private stored(current: LedgerDoc | null, entry: LedgerEntry, reports: PushReport[]): Omit<LedgerDoc, '_id' | 'rev'> {
+    const outbox = withEvents(
       current,
       entry.retailerId,
       reports.map((r) =>

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@pos/service-kit';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Injectable } from '@nestjs/common';
+import { ServiceMetrics } from '@pos/service-kit';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** What the engine reports on /metrics (issue 9, "Observability"). */
 @Injectable()
@@ -14,8 +14,9 @@ export class SyncMetrics {
   readonly tokenRefreshes: Counter<'outcome'>;
   readonly tenantsLeased: Gauge<'worker'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
-    const registers = [registry];
+  /** On the instance's registry (ServiceMetrics), served at /metrics. */
+  constructor(service: ServiceMetrics) {
+    const registers = [service.registry];
     this.pushes = new Counter({ name: 'xero_sync_pushes_total', help: 'Customer pushes by outcome', labelNames: ['outcome'], registers });
     this.xeroCalls = new Counter({ name: 'xero_sync_xero_calls_total', help: 'Xero API calls by operation and HTTP status', labelNames: ['operation', 'status'], registers });
     this.rateLimited = new Counter({ name: 'xero_sync_rate_limited_total', help: "Xero 429s by X-Rate-Limit-Problem", labelNames: ['problem'], registers });

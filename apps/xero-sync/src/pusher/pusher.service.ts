@@ -23,7 +23,6 @@ import { XeroSyncConfig } from '../config/xero-sync.config';
 import { ConnectionsService, NotConnected, TenantAccess } from '../connections/connections.service';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 import { SyncMetrics } from '../metrics/sync-metrics';
-import { OutboxRelay } from '../persistence/outbox.relay';
 import { ApiReply } from '../xero-client/xero-api';
 import { TenantLeases } from './tenant-lease.repository';
 
@@ -33,7 +32,10 @@ const LEASE_TTL_MS = 5_000;
 const LEASE_SAFETY_MS = 1_500;
 /** Customers looked at per push cycle of one tenant. */
 const CYCLE_SIZE = 500;
-/** Retries of one request on 5xx, timeouts and network errors before the cycle gives up for a while. */
+/**
+ * Retries of one request on timeouts and network errors (same Idempotency-Key), and re-checked new
+ * requests after 5xx (new key), before the cycle gives up for a while.
+ */
 const SAME_REQUEST_RETRIES = 6;
 /** How long a tenant rests after Xero kept failing (its customers show a retrying failure meanwhile). */
 const UNAVAILABLE_PAUSE_MS = 15_000;
@@ -71,7 +73,6 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly ledger: SyncLedgerRepository,
     private readonly connections: ConnectionsService,
     private readonly leases: TenantLeases,
-    private readonly relay: OutboxRelay,
     private readonly metrics: SyncMetrics,
     @Inject(XERO_SYNC_CONFIG) private readonly config: XeroSyncConfig,
   ) {
@@ -208,30 +209,75 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       if (p.kind === 'report') await this.apply(retailerId, p.customerId, (e) => applySuccess(e, p, at()));
     }
     const ops = plans.filter((p): p is PushOp => p.kind === 'push');
-    await Promise.all(batches(ops).map((batch) => this.pushBatch(retailerId, access, batch, live)));
+    await Promise.all(batches(ops).map((batch) => this.pushBatch(retailerId, access, batch, byCustomer, live)));
     return true;
   }
 
-  private async pushBatch(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], live: () => boolean) {
-    if (!live()) return;
-    const idempotencyKey = randomUUID(); // this request's key: reused by its retries, new for new content
-    for (const op of ops) {
-      RequestContext.run(this.correlationIds.get(`${retailerId}:${op.customerId}`), () =>
-        this.logger.debug(`sending ${op.customerId} v${op.version} (${op.fields.join(', ')}) in request ${idempotencyKey}`),
-      );
-    }
-    const r = await this.call(
-      retailerId,
-      access,
-      'post_contacts',
-      (a) => this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, ops.map((o) => o.contact), idempotencyKey),
-      live,
-    );
+  /**
+   * Looks up the ContactNumbers of the batch's creates again (after a 5xx Xero may have created them
+   * after all) and re-plans those it finds as updates of the contact found. Undefined when the look-up
+   * itself failed (the failure has then been recorded).
+   */
+  private async recheck(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], byCustomer: Map<string, LedgerEntry>, live: () => boolean): Promise<PushOp[] | undefined> {
+    const creates = ops.filter((o) => !o.contactId);
+    if (!creates.length) return ops;
+    const numbers = creates.map((o) => o.snapshot.id);
+    const r = await this.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, numbers), live);
     if (!r.ok) {
+      await this.failCycle(retailerId, ops, r.error);
+      return undefined;
+    }
+    const replanned: PushOp[] = [];
+    const at = new Date().toISOString();
+    for (const op of ops) {
+      const hit = op.contactId ? undefined : r.body?.Contacts?.find((c) => c.ContactNumber === op.snapshot.id)?.ContactID;
+      if (!hit) {
+        replanned.push(op);
+        continue;
+      }
+      const p = planPush(byCustomer.get(op.customerId) as LedgerEntry, hit);
+      if (p.kind === 'push') replanned.push(p);
+      else if (p.kind === 'report') await this.apply(retailerId, p.customerId, (e) => applySuccess(e, p, at));
+    }
+    return replanned;
+  }
+
+  private async pushBatch(retailerId: string, access: { a: TenantAccess }, batch: PushOp[], byCustomer: Map<string, LedgerEntry>, live: () => boolean) {
+    let ops = batch;
+    for (let round = 0; ; round++) {
+      if (!live() || !ops.length) return;
+      // this request's key: reused by its retries after a lost reply, new after a 5xx (Xero would replay it)
+      const idempotencyKey = randomUUID();
+      for (const op of ops) {
+        RequestContext.run(this.correlationIds.get(`${retailerId}:${op.customerId}`), () =>
+          this.logger.debug(`sending ${op.customerId} v${op.version} (${op.fields.join(', ')}) in request ${idempotencyKey}`),
+        );
+      }
+      const sending = ops;
+      const r = await this.call(
+        retailerId,
+        access,
+        'post_contacts',
+        (a) => this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, sending.map((o) => o.contact), idempotencyKey),
+        live,
+      );
+      if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? []);
+      if (r.error?.retry === 'recheck' && round < SAME_REQUEST_RETRIES) {
+        this.logger.warn(`Xero answered ${r.status} to request ${idempotencyKey}; checking what it holds before a new request`);
+        await sleep(backoffMs(round, Math.random()));
+        const rechecked = await this.recheck(retailerId, access, ops, byCustomer, live);
+        if (!rechecked) return;
+        ops = rechecked;
+        continue;
+      }
       await this.failCycle(retailerId, ops, r.error);
       return;
     }
-    const results = matchElements(ops, r.body?.Contacts ?? []);
+  }
+
+  /** Each element of Xero's reply is one ledger write (with its result event). */
+  private async recordResults(retailerId: string, ops: PushOp[], elements: Parameters<typeof matchElements>[1]) {
+    const results = matchElements(ops, elements);
     await Promise.all(
       ops.map((op) => {
         const res = results.get(op);
@@ -270,7 +316,6 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
           : `push of ${customerId} v${report.version} failed (${report.error.kind}${report.retrying ? ', retrying' : ''}): ${report.error.message}`,
       );
       this.metrics.pushes.inc({ outcome: report.outcome === 'succeeded' ? 'succeeded' : report.retrying ? 'retrying' : report.error.kind });
-      this.relay.poke();
     }
   }
 
@@ -315,7 +360,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         if (problem === 'day') return { ...r, error };
         continue; // the budget now waits as long as Xero asked
       }
-      if (error.retry === 'same_request' && attempt < SAME_REQUEST_RETRIES) {
+      // a 5xx to a look-up (no Idempotency-Key) is simply asked again; the pusher re-checks a POST's
+      const again = error.retry === 'same_request' || (error.retry === 'recheck' && operation !== 'post_contacts');
+      if (again && attempt < SAME_REQUEST_RETRIES) {
         await sleep(backoffMs(attempt, Math.random()));
         continue;
       }

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Schema } from 'mongoose';
-import { DocumentWriter } from '../persistence/document-writer';
+import { DocumentWrites, StoredDoc, UNCHANGED, collectionOf, docRef } from '@pos/persistence';
 
-/** Which worker pushes a tenant's changes, until when. */
-export interface LeaseDoc {
-  _id: string; // the retailer id
-  rev: number;
+/** Which worker pushes a tenant's changes, until when (_id: the retailer id); or a worker's heartbeat. */
+export interface LeaseDoc extends StoredDoc {
   owner: string;
   until: Date;
 }
@@ -16,6 +14,10 @@ export const LeaseSchema = new Schema<LeaseDoc>(
   { _id: { type: String, required: true }, rev: { type: Number, required: true }, owner: String, until: Date },
   { collection: LEASES, versionKey: false },
 );
+const WORKER_PREFIX = 'worker:';
+export const Leases = collectionOf<LeaseDoc>(LEASES);
+const leaseRef = (retailerId: string) => docRef(Leases, retailerId);
+const heartbeatRef = (owner: string) => docRef(Leases, `${WORKER_PREFIX}${owner}`);
 
 /**
  * A lease per tenant: exactly one worker pushes a tenant at a time. The holder renews it well
@@ -25,26 +27,26 @@ export const LeaseSchema = new Schema<LeaseDoc>(
 export class TenantLeases {
   constructor(
     @InjectModel(LEASES) private readonly model: Model<LeaseDoc>,
-    private readonly writer: DocumentWriter,
+    private readonly writes: DocumentWrites,
   ) {}
 
   /** Takes or renews the lease; false when another live worker holds it. */
-  acquire(retailerId: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
-    return this.writer.update<LeaseDoc, boolean>(this.model, retailerId, (cur) => {
-      if (cur && cur.owner !== owner && new Date(cur.until).getTime() > now) return { result: false };
-      return { doc: { owner, until: new Date(now + ttlMs) }, result: true };
+  async acquire(retailerId: string, owner: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    let held = false;
+    await this.writes.upsert(leaseRef(retailerId), (cur) => {
+      held = !(cur && cur.owner !== owner && new Date(cur.until).getTime() > now);
+      return held ? { owner, until: new Date(now + ttlMs) } : UNCHANGED;
     });
+    return held;
   }
 
-  release(retailerId: string, owner: string): Promise<void> {
-    return this.writer.update<LeaseDoc, void>(this.model, retailerId, (cur) =>
-      cur && cur.owner === owner ? { doc: { owner, until: new Date(0) }, result: undefined } : { result: undefined },
-    );
+  async release(retailerId: string, owner: string): Promise<void> {
+    await this.writes.upsert(leaseRef(retailerId), (cur) => (cur && cur.owner === owner ? { until: new Date(0) } : UNCHANGED));
   }
 
   /** A worker says it is alive (leases are spread over the live workers). */
-  heartbeat(owner: string, ttlMs: number, now = Date.now()): Promise<void> {
-    return this.writer.update<LeaseDoc, void>(this.model, `${WORKER_PREFIX}${owner}`, () => ({ doc: { owner, until: new Date(now + ttlMs) }, result: undefined }));
+  async heartbeat(owner: string, ttlMs: number, now = Date.now()): Promise<void> {
+    await this.writes.upsert(heartbeatRef(owner), () => ({ owner, until: new Date(now + ttlMs) }));
   }
 
   /** How many workers are alive now. */
@@ -53,4 +55,3 @@ export class TenantLeases {
   }
 }
 
-const WORKER_PREFIX = 'worker:';

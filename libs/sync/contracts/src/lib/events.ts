@@ -15,13 +15,21 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import {
+  CHANGE_REASONS,
+  CONNECTION_STATUSES,
+  ChangeReason,
+  ConnectionStatus,
+  DESIGNATIONS,
+  Designation,
+  IMPORT_STATUSES,
+  ImportStatus,
+  MATCH_BY,
+  MatchBy,
+  SYNC_ERROR_KINDS,
+  SyncErrorKind,
+} from '@pos/sync-contracts/enums';
 import { EventEnvelope, defineEvent } from './event-definition';
-
-export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked'] as const;
-export type ChangeReason = (typeof CHANGE_REASONS)[number];
-
-/** A change that asks for every mapped field to be pushed (creating the contact when unlinked). */
-export const FULL_PUSH_REASONS: readonly ChangeReason[] = ['on_account_sale', 'manual_push'];
 
 class AddressSnapshot {
   @IsOptional() @IsString() line1?: string;
@@ -67,9 +75,8 @@ export class CustomerSyncSucceededV1 extends EventEnvelope {
 }
 export const CustomerSyncSucceeded = defineEvent('customer.sync-succeeded', 1, CustomerSyncSucceededV1);
 
-export const SYNC_ERROR_KINDS = ['validation', 'name_taken', 'archived', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
 class SyncErrorDto {
-  @IsIn(SYNC_ERROR_KINDS) kind!: (typeof SYNC_ERROR_KINDS)[number];
+  @IsIn(SYNC_ERROR_KINDS) kind!: SyncErrorKind;
   @IsString() message!: string;
   /** How the retailer fixes it (name_taken, archived, not_connected). */
   @IsOptional() @IsString() hint?: string;
@@ -92,27 +99,24 @@ export class CustomerXeroDriftedV1 extends EventEnvelope {
 }
 export const CustomerXeroDrifted = defineEvent('customer.xero-drifted', 1, CustomerXeroDriftedV1);
 
-export const CONNECTION_STATUSES = ['connected', 'disconnected', 'expired'] as const;
 export class XeroConnectionChangedV1 extends EventEnvelope {
-  @IsIn(CONNECTION_STATUSES) status!: (typeof CONNECTION_STATUSES)[number];
+  @IsIn(CONNECTION_STATUSES) status!: ConnectionStatus;
   @IsOptional() @IsString() tenantId?: string;
   @IsOptional() @IsString() organisationName?: string;
   @IsOptional() @IsString() shortCode?: string;
 }
 export const XeroConnectionChanged = defineEvent('xero.connection-changed', 1, XeroConnectionChangedV1);
 
-export const MATCH_BY = ['name_and_email', 'email', 'account_number'] as const;
 export class XeroImportRequestedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsBoolean() dryRun!: boolean;
-  @IsArray() @IsIn(MATCH_BY, { each: true }) matchBy!: (typeof MATCH_BY)[number][];
+  @IsArray() @IsIn(MATCH_BY, { each: true }) matchBy!: MatchBy[];
 }
 export const XeroImportRequested = defineEvent('xero.import-requested', 1, XeroImportRequestedV1);
 
-export const DESIGNATIONS = ['customer', 'general', 'customer_and_supplier'] as const;
 export class ImportedContactDto {
   @IsString() @IsNotEmpty() xeroContactId!: string;
-  @IsIn(DESIGNATIONS) designation!: (typeof DESIGNATIONS)[number];
+  @IsIn(DESIGNATIONS) designation!: Designation;
   /** The contact read as POS customer fields (fromXeroContact). */
   @IsObject() fields!: Record<string, unknown>;
   @IsOptional() @IsString() contactNumber?: string;
@@ -127,7 +131,7 @@ export const XeroContactsPage = defineEvent('xero.contacts-page', 1, XeroContact
 
 export class XeroImportFinishedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
-  @IsIn(['completed', 'failed']) status!: 'completed' | 'failed';
+  @IsIn(IMPORT_STATUSES) status!: ImportStatus;
   @IsInt() @Min(0) pages!: number;
   @IsOptional() @IsString() error?: string;
 }

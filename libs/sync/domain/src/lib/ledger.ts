@@ -1,4 +1,4 @@
-import { CustomerSnapshot, MAPPED_FIELDS, MappedField, isMappedField } from '@pos/customers-domain';
+import { CustomerSnapshot, MAPPED_FIELDS, MappedField, alreadyApplied, isMappedField, rememberApplied } from '@pos/customers-domain';
 import { SyncError } from './xero-errors';
 
 /** One push of one customer as the history keeps it. */
@@ -49,7 +49,6 @@ export interface ChangeRequest {
 }
 
 export const ATTEMPTS_KEPT = 20;
-const RECENT_EVENTS_KEPT = 100;
 
 export function newLedgerEntry(retailerId: string, customerId: string, snapshot: CustomerSnapshot): LedgerEntry {
   return { retailerId, customerId, desiredVersion: 0, desired: snapshot, pendingFields: [], sent: {}, attempts: [], recentEventIds: [] };
@@ -61,7 +60,7 @@ export function newLedgerEntry(retailerId: string, customerId: string, snapshot:
  * current value), and a full-push request always counts.
  */
 export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): LedgerEntry | 'duplicate' {
-  if (entry?.recentEventIds.includes(c.eventId)) return 'duplicate';
+  if (alreadyApplied(entry?.recentEventIds, c.eventId)) return 'duplicate';
   const base = entry ?? newLedgerEntry(c.retailerId, c.customerId, c.snapshot);
   const newer = c.customerVersion > base.desiredVersion || base.desiredVersion === 0;
   const fields = c.changedFields.filter(isMappedField);
@@ -73,7 +72,7 @@ export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): 
     fullPushVersion: c.fullPush ? Math.max(base.fullPushVersion ?? 0, c.customerVersion) : base.fullPushVersion,
     xeroContactId: base.xeroContactId ?? c.xeroContactId,
     heldByFailure: false,
-    recentEventIds: [c.eventId, ...base.recentEventIds].slice(0, RECENT_EVENTS_KEPT),
+    recentEventIds: rememberApplied(base.recentEventIds, c.eventId),
   };
 }
 

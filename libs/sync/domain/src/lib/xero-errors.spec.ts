@@ -30,8 +30,9 @@ describe('elementError', () => {
 });
 
 describe('classifyReply', () => {
-  it('5xx, timeouts and network errors retry the same request', () => {
-    expect(classifyReply({ status: 503 }, NOW)).toMatchObject({ kind: 'unavailable', retry: 'same_request' });
+  it('timeouts and network errors retry the same request; a 5xx (replayed for its key) is re-checked and sent anew', () => {
+    expect(classifyReply({ status: 503 }, NOW)).toMatchObject({ kind: 'unavailable', retry: 'recheck' });
+    expect(classifyReply({ status: 500 }, NOW)).toMatchObject({ kind: 'unavailable', retry: 'recheck' });
     expect(classifyReply({ networkError: 'timeout after 30000 ms' }, NOW)).toMatchObject({ kind: 'unavailable', retry: 'same_request' });
   });
 

@@ -1,15 +1,17 @@
-/** The failure kinds the POS shows (customer.sync-failed.v1 `error.kind`). */
-export const SYNC_ERROR_KINDS = ['validation', 'name_taken', 'archived', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
-export type SyncErrorKind = (typeof SYNC_ERROR_KINDS)[number];
+import type { SyncErrorKind } from '@pos/sync-contracts/enums';
 
 /**
  * What the pusher does after a failure:
- * - `same_request`: back off with jitter and send the very same request again (same Idempotency-Key);
+ * - `same_request`: back off with jitter and send the very same request again (same Idempotency-Key:
+ *   no reply came, so Xero either never saw it or replays what it stored);
+ * - `recheck`: Xero answered 5xx. It may or may not have applied the request, and it replays the 5xx
+ *   for the same Idempotency-Key as long as the key lives: back off, look again (the ContactNumber of
+ *   what was to be created), and send a new request with a new key;
  * - `refresh`: refresh the access token, then send the same request again;
  * - `later`: stop pushing this tenant until `retryAt` (limits) or until it is reconnected (auth);
  * - `never`: Xero refused this customer's data; it waits for the next change or push now.
  */
-export type RetryAdvice = 'same_request' | 'refresh' | 'later' | 'never';
+export type RetryAdvice = 'same_request' | 'recheck' | 'refresh' | 'later' | 'never';
 
 export interface SyncError {
   kind: SyncErrorKind;
@@ -66,8 +68,8 @@ export function elementError(e: { ValidationErrors?: { Message?: string }[]; Con
 }
 
 /**
- * Classifies a failed call as a whole (not a per-element validation error). 5xx, timeouts and
- * network errors: retry the same request; 401: refresh then retry, and `auth` when that is not
+ * Classifies a failed call as a whole (not a per-element validation error). Timeouts and network
+ * errors: retry the same request; 5xx: re-check, then a new request; 401: refresh then retry, and `auth` when that is not
  * enough; 403: the tenant is no longer connected; 429 by X-Rate-Limit-Problem.
  */
 export function classifyReply(r: XeroReply, now: Date): SyncError {
@@ -75,7 +77,7 @@ export function classifyReply(r: XeroReply, now: Date): SyncError {
     return { kind: 'unavailable', message: `Xero did not answer: ${r.networkError ?? 'no reply'}`, retry: 'same_request' };
   }
   const s = r.status;
-  if (s >= 500) return { kind: 'unavailable', message: `Xero answered ${s}`, retry: 'same_request' };
+  if (s >= 500) return { kind: 'unavailable', message: `Xero answered ${s}`, retry: 'recheck' };
   if (s === 429) {
     const wait = rateLimitWait(r, now);
     return {
