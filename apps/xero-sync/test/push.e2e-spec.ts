@@ -209,6 +209,54 @@ describe('pushing customers to Xero', () => {
     expect(mine[0]).toMatchObject({ EmailAddress: 'ada@example.com' });
   });
 
+  /** A contact made in Xero directly (as by an import), so the customer's next push is one POST, no look-up first. */
+  async function existingContact(id: string): Promise<string> {
+    const { access_token } = await sandbox.admin<{ access_token: string }>('POST', '/sandbox/tokens', { tenantId });
+    const made = await fetch(`${sandbox.url}/api.xro/2.0/Contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'xero-tenant-id': tenantId, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ Contacts: [{ ContactNumber: id, Name: `Ada Lovelace ${id.slice(-6)}` }] }),
+    });
+    expect(made.status).toBe(200);
+    return ((await made.json()) as { Contacts: Contact[] }).Contacts[0].ContactID;
+  }
+  const postsFor = async (since: number, contactId: string) => (await posts(since)).filter((r) => sentFor([r], contactId).length > 0);
+
+  it('a 5xx after Xero wrote the push: the pusher re-checks and sends a new request with a new key (the old one replays the 5xx)', async () => {
+    const id = uniqueName('c');
+    const contactId = await existingContact(id);
+    const since = await lastRequestId();
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, failAfterWriteNext: 1 });
+    try {
+      const v = await send(id, { reason: 'manual_push', snapshot: ada(id), xeroContactId: contactId });
+      expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type, xeroContactId: contactId });
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+    const sent = await postsFor(since, contactId);
+    expect(sent.map((r) => r.status)).toEqual([500, 200]);
+    expect(sent[1].headers['idempotency-key']).not.toEqual(sent[0].headers['idempotency-key']);
+    expect((await contacts()).filter((c) => c.ContactNumber === id)).toHaveLength(1);
+    // re-checked within the cycle: no failure was reported for it
+    expect(results.filter((r) => r['customerId'] === id && r['type'] === CustomerSyncFailed.type)).toEqual([]);
+  });
+
+  it('a reply lost after Xero wrote the push: the same request goes again with the same key', async () => {
+    const id = uniqueName('c');
+    const contactId = await existingContact(id);
+    const since = await lastRequestId();
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, lostReplyNext: 1 });
+    try {
+      const v = await send(id, { reason: 'manual_push', snapshot: ada(id), xeroContactId: contactId });
+      expect(await result(id, v)).toMatchObject({ type: CustomerSyncSucceeded.type, xeroContactId: contactId });
+    } finally {
+      await sandbox.admin('DELETE', '/sandbox/faults');
+    }
+    const sent = await postsFor(since, contactId);
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(sent.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+  });
+
   it('lost replies and 5xx on a share of calls: every customer is synced once, no duplicate contacts', async () => {
     await sandbox.admin('PUT', '/sandbox/faults', { tenantId, lostReplyRate: 0.3, errorRate: 0.2 });
     try {
