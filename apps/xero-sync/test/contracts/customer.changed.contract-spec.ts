@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { LedgerEntry, planPush } from '@pos/sync-domain';
 import { eventually, mongoUriFor, testInfra, uniqueName } from '@pos/testing';
 import * as amqp from 'amqplib';
 import mongoose from 'mongoose';
@@ -93,8 +94,8 @@ describe('contract customer.changed.v1: customers → xero-sync', () => {
       customerId: id,
       desiredVersion: 1,
       desired: { id, firstName: 'Cora', lastName: 'Contract', email: 'cora@example.com', physicalAddress: { city: 'Auckland' } },
-      fullPush: false,
     });
+    expect(e['fullPushVersion']).toBeUndefined();
     expect((e['pendingFields'] as string[]).sort()).toEqual(['email', 'firstName', 'lastName', 'physicalAddress']);
   });
 
@@ -103,11 +104,15 @@ describe('contract customer.changed.v1: customers → xero-sync', () => {
     await ledgerEntry(id, (e) => e['desiredVersion'] === 1);
     expect((await api.patch(`/api/customers/${id}`, { phone: '09 555' })).status).toBe(200);
     const edited = await ledgerEntry(id, (e) => e['desiredVersion'] === 2);
-    expect(edited).toMatchObject({ desired: { id, companyName: 'Edit Ltd', phone: '09 555' }, fullPush: false });
+    expect(edited).toMatchObject({ desired: { id, companyName: 'Edit Ltd', phone: '09 555' } });
+    expect(edited['fullPushVersion']).toBeUndefined();
     expect((edited['pendingFields'] as string[]).sort()).toEqual(['companyName', 'phone']);
 
     expect((await api.post(`/api/customers/${id}/on-account-sales`, { amount: 12.5, reference: 'C-1' })).status).toBe(201);
-    const sale = await ledgerEntry(id, (e) => e['fullPush'] === true);
-    expect(sale['pendingFields']).toEqual(expect.arrayContaining(['companyName', 'email', 'phone', 'physicalAddress', 'taxNumber']));
+    const sale = await ledgerEntry(id, (e) => ((e['fullPushVersion'] as number | undefined) ?? 0) > 0);
+    // a full push sends every mapped field once the ContactNumber look-up found no contact (the ledger's rule)
+    const plan = planPush(sale as unknown as LedgerEntry, null);
+    expect(plan).toMatchObject({ kind: 'push' });
+    expect(plan.kind === 'push' && plan.fields).toEqual(expect.arrayContaining(['companyName', 'email', 'phone', 'physicalAddress', 'taxNumber']));
   });
 });
