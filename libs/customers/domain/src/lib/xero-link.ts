@@ -26,10 +26,22 @@ export interface DriftedField {
   xero: unknown;
 }
 
+/** Where a link to a contact came from when the POS did not make the contact itself (Import from Xero). */
+export interface LinkOrigin {
+  /** `linked`: an existing POS customer matched the contact; `created`: the customer was created from it. */
+  reason: 'linked' | 'created';
+  /** What made the link, e.g. `import:<import id>`. */
+  source: string;
+  /** The rule that matched (linked only). */
+  rule?: string;
+  at: string;
+}
+
 /** Everything the POS knows about one customer's Xero side. */
 export interface XeroLink {
   status: XeroStatus;
   contactId?: string;
+  linkedBy?: LinkOrigin;
   /** Fields changed since Xero last confirmed a push. */
   pendingFields: MappedField[];
   /** The newest customer version a result (success or failure) has been applied for. */

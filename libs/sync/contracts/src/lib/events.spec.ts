@@ -12,6 +12,7 @@ describe('event contracts', () => {
       'xero.import-requested.v1',
       'xero.contacts-page.v1',
       'xero.import-finished.v1',
+      'xero.import-cancelled.v1',
     ]);
   });
 

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -14,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MATCH_RULES, MatchRule } from '@pos/customers-domain';
 import { EventEnvelope, defineEvent } from './event-definition';
 
 export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked'] as const;
@@ -96,30 +98,73 @@ export class XeroConnectionChangedV1 extends EventEnvelope {
 }
 export const XeroConnectionChanged = defineEvent('xero.connection-changed', 1, XeroConnectionChangedV1);
 
-export const MATCH_BY = ['name_and_email', 'email', 'account_number'] as const;
+/**
+ * Import from Xero (DESIGN §3.4). The rules that decide whether a contact is already in the POS,
+ * in the order the retailer asks for them (the first rule that finds any POS customer decides).
+ */
+export const MATCH_BY: readonly MatchRule[] = MATCH_RULES;
+export type MatchBy = MatchRule;
+export const DEFAULT_MATCH_BY: readonly MatchBy[] = MATCH_RULES;
+
+/** customers → xero-sync: page through the organisation's contacts for import `importId`. */
 export class XeroImportRequestedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsBoolean() dryRun!: boolean;
-  @IsArray() @IsIn(MATCH_BY, { each: true }) matchBy!: (typeof MATCH_BY)[number][];
+  @IsArray() @ArrayNotEmpty() @IsIn(MATCH_BY, { each: true }) matchBy!: MatchBy[];
 }
 export const XeroImportRequested = defineEvent('xero.import-requested', 1, XeroImportRequestedV1);
 
-export const DESIGNATIONS = ['customer', 'general', 'customer_and_supplier'] as const;
-export class ImportedContactDto {
-  @IsString() @IsNotEmpty() xeroContactId!: string;
-  @IsIn(DESIGNATIONS) designation!: (typeof DESIGNATIONS)[number];
-  /** The contact read as POS customer fields (fromXeroContact). */
-  @IsObject() fields!: Record<string, unknown>;
-  @IsOptional() @IsString() contactNumber?: string;
+/** customers → xero-sync: the retailer cancelled import `importId`; stop paging (later pages are ignored anyway). */
+export class XeroImportCancelledV1 extends EventEnvelope {
+  @IsUUID() importId!: string;
 }
+export const XeroImportCancelled = defineEvent('xero.import-cancelled', 1, XeroImportCancelledV1);
+
+export const CONTACT_STATUSES = ['ACTIVE', 'ARCHIVED', 'GDPRREQUEST'] as const;
+
+/** The mapped customer fields of a contact, read with fromXeroContact (DESIGN §5). */
+export class ContactFieldsDto {
+  @IsOptional() @IsString() customerCode?: string;
+  @IsOptional() @IsString() firstName?: string;
+  @IsOptional() @IsString() lastName?: string;
+  @IsOptional() @IsString() companyName?: string;
+  @IsOptional() @IsString() email?: string;
+  @IsOptional() @IsString() phone?: string;
+  @IsOptional() @IsString() mobile?: string;
+  @IsOptional() @IsString() fax?: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) physicalAddress?: AddressSnapshot;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) postalAddress?: AddressSnapshot;
+  @IsOptional() @IsString() taxNumber?: string;
+}
+
+/**
+ * One Xero contact as an import page carries it: what matching needs, as Xero spells it (the full
+ * contact: IsCustomer/IsSupplier are missing from summary replies), and its mapped fields.
+ */
+export class ImportedContactDto {
+  /** Xero's ContactID. */
+  @IsString() @IsNotEmpty() xeroContactId!: string;
+  @IsIn(CONTACT_STATUSES) contactStatus!: (typeof CONTACT_STATUSES)[number];
+  @IsBoolean() isCustomer!: boolean;
+  @IsBoolean() isSupplier!: boolean;
+  @IsOptional() @IsString() contactNumber?: string;
+  @IsOptional() @IsString() accountNumber?: string;
+  @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() emailAddress?: string;
+  @ValidateNested() @Type(() => ContactFieldsDto) fields!: ContactFieldsDto;
+}
+
+/** xero-sync → customers: page `page` (from 1) of `pageCount` pages of the import's contacts. */
 export class XeroContactsPageV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsInt() @Min(1) page!: number;
+  /** Pages in the organisation as Xero reported them with this page (pagination.pageCount). */
   @IsInt() @Min(0) pageCount!: number;
   @IsArray() @ValidateNested({ each: true }) @Type(() => ImportedContactDto) contacts!: ImportedContactDto[];
 }
 export const XeroContactsPage = defineEvent('xero.contacts-page', 1, XeroContactsPageV1);
 
+/** xero-sync → customers: every page of the import was published (`pages` of them), or paging failed. */
 export class XeroImportFinishedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsIn(['completed', 'failed']) status!: 'completed' | 'failed';
@@ -138,4 +183,5 @@ export const ALL_EVENTS = [
   XeroImportRequested,
   XeroContactsPage,
   XeroImportFinished,
+  XeroImportCancelled,
 ] as const;
