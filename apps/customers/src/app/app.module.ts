@@ -18,6 +18,21 @@ import { RetailersController } from '../retailers/retailers.controller';
 import { RetailersService } from '../retailers/retailers.service';
 import { XeroStatusConsumer } from '../xero-status/xero-status.consumer';
 import { XeroConnectionController } from '../xero-connection/xero-connection.controller';
+import { ImportCandidatesReader } from '../imports/import-candidates.reader';
+import { ImportPagesConsumer } from '../imports/import-pages.consumer';
+import { ImportRepository } from '../imports/import.repository';
+import { ImportsController } from '../imports/imports.controller';
+import { ImportsService } from '../imports/imports.service';
+import {
+  IMPORT_CLAIMS,
+  IMPORT_JOBS,
+  IMPORT_PROBLEMS,
+  IMPORT_SLOTS,
+  ImportClaimSchema,
+  ImportJobSchema,
+  ImportProblemSchema,
+  ImportSlotSchema,
+} from '../imports/schemas/import.schema';
 import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
 
 @Module({})
@@ -36,11 +51,15 @@ export class AppModule implements NestModule {
         MongooseModule.forFeature([
           { name: CUSTOMERS, schema: CustomerSchema },
           { name: RETAILERS, schema: RetailerSchema },
+          { name: IMPORT_JOBS, schema: ImportJobSchema },
+          { name: IMPORT_SLOTS, schema: ImportSlotSchema },
+          { name: IMPORT_CLAIMS, schema: ImportClaimSchema },
+          { name: IMPORT_PROBLEMS, schema: ImportProblemSchema },
         ]),
         // Writes must keep working while the broker is away: they wait in the outbox.
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'customers', logger: messagingLogger(logger) }),
       ],
-      controllers: [RetailersController, CustomersController, XeroConnectionController, HealthController, MetricsController],
+      controllers: [RetailersController, CustomersController, XeroConnectionController, ImportsController, HealthController, MetricsController],
       providers: [
         { provide: 'LOGGER', useValue: logger },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -53,6 +72,10 @@ export class AppModule implements NestModule {
         { provide: METRICS_REGISTRY, useFactory: (m: MetricsService) => m.registry, inject: [MetricsService] },
         OutboxRelay,
         XeroStatusConsumer,
+        ImportRepository,
+        ImportCandidatesReader,
+        ImportsService,
+        ImportPagesConsumer,
       ],
     };
   }

@@ -5,6 +5,7 @@ import {
   DomainError,
   MAPPED_FIELDS,
   MappedField,
+  XeroLink,
   XeroStatus,
   applyPatch,
   canPushNow,
@@ -94,6 +95,30 @@ export class CustomersService {
       outbox: [changeEvent(skeleton, 1, fields, 'created', changed)],
       outboxSeq: 1,
       outboxAt: new Date(),
+      relayLock: null,
+      sales: [],
+      onAccountTotal: 0,
+      deletedAt: null,
+    });
+  }
+
+  /**
+   * A customer made from a Xero contact (Import from Xero), under an id the caller chose: already
+   * linked and synced, so nothing is published; later edits push as usual. Validated like any other.
+   */
+  async createLinked(retailerId: string, id: string, input: CustomerFields, xero: XeroLink): Promise<CustomerDoc> {
+    const fields = validated(normaliseFields(input));
+    return this.repo.insert({
+      _id: id,
+      retailerId,
+      version: 1,
+      rev: 1,
+      fields,
+      ...derived(id, fields),
+      xero: { ...xero, requiredVersion: 1 },
+      outbox: [],
+      outboxSeq: 0,
+      outboxAt: null,
       relayLock: null,
       sales: [],
       onAccountTotal: 0,

@@ -7,6 +7,7 @@ import { DocumentLocks } from '@pos/service-kit';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { CUSTOMERS, CustomerDoc, OutboxEntry, customerLockKey } from '../customers/schemas/customer.schema';
+import { IMPORT_JOBS, ImportJobDoc, importLockKey } from '../imports/schemas/import.schema';
 import { MetricsService } from '../metrics/metrics.service';
 
 const LOCK_MS = 30_000;
@@ -14,6 +15,15 @@ const LOCK_MS = 30_000;
 const BATCH = 50;
 /** Customers published at the same time; each customer's own entries still go out one by one, in order. */
 const PARALLEL = 8;
+
+/** The fields a document with an embedded outbox has (customers, import jobs). */
+type OutboxDoc = Pick<CustomerDoc, '_id' | 'outbox' | 'outboxSeq' | 'outboxAt' | 'relayLock'>;
+
+/** A collection whose documents carry an outbox, and the DocumentLocks key their writers take. */
+interface OutboxSource {
+  model: Model<OutboxDoc>;
+  lockKey: (id: string) => string;
+}
 
 /**
  * Publishes the events waiting in customers' outboxes, with publisher confirms, and removes each
@@ -33,13 +43,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private loop?: Promise<void>;
   private wake?: () => void;
 
+  /** TODO(merge): the generic outbox library relays every collection with an embedded outbox; until then, these two. */
+  private readonly sources: OutboxSource[];
+
   constructor(
-    @InjectModel(CUSTOMERS) private readonly customers: Model<CustomerDoc>,
+    @InjectModel(CUSTOMERS) customers: Model<CustomerDoc>,
+    @InjectModel(IMPORT_JOBS) imports: Model<ImportJobDoc>,
     private readonly amqp: AmqpClient,
     private readonly locks: DocumentLocks,
     private readonly metrics: MetricsService,
     @Inject(CUSTOMERS_CONFIG) private readonly config: CustomersConfig,
-  ) {}
+  ) {
+    this.sources = [
+      { model: customers as unknown as Model<OutboxDoc>, lockKey: customerLockKey },
+      { model: imports as unknown as Model<OutboxDoc>, lockKey: importLockKey },
+    ];
+  }
 
   onApplicationBootstrap() {
     this.start();
@@ -62,20 +81,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.loop;
   }
 
-  /** Publishes until no customer has a waiting entry; returns how many entries went out. */
+  /** Publishes until no document has a waiting entry; returns how many entries went out. */
   async drain(): Promise<number> {
     let total = 0;
+    for (const source of this.sources) total += await this.drainSource(source);
+    return total;
+  }
+
+  private async drainSource(source: OutboxSource): Promise<number> {
+    let total = 0;
     for (;;) {
-      const ids = await this.waiting(new Date());
+      const ids = await this.waiting(source, new Date());
       if (!ids.length) return total;
       let claimed = 0;
       let next = 0;
       const worker = async () => {
         while (next < ids.length && this.amqp.isConnected()) {
-          const doc = await this.claim(ids[next++]);
+          const doc = await this.claim(source, ids[next++]);
           if (!doc) continue;
           claimed++;
-          total += await this.publishClaimed(doc);
+          total += await this.publishClaimed(source, doc);
         }
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL, ids.length) }, worker));
@@ -111,8 +136,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Customers with waiting entries and no live relay lock, oldest first. */
-  private async waiting(now: Date): Promise<string[]> {
-    const docs = await this.customers.find(this.claimable(now), { _id: 1 }).sort({ outboxAt: 1 }).limit(BATCH).lean<{ _id: string }[]>().exec();
+  private async waiting(source: OutboxSource, now: Date): Promise<string[]> {
+    const docs = await source.model.find(this.claimable(now), { _id: 1 }).sort({ outboxAt: 1 }).limit(BATCH).lean<{ _id: string }[]>().exec();
     return docs.map((d) => d._id);
   }
 
@@ -121,20 +146,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * Done under the customer's document lock, so two relays never both take it; a customer whose
    * document is being written just now is left for the next round.
    */
-  private async claim(id: string): Promise<CustomerDoc | null> {
-    const claimed = await this.locks.tryRun(customerLockKey(id), async () => {
+  private async claim(source: OutboxSource, id: string): Promise<OutboxDoc | null> {
+    const claimed = await this.locks.tryRun(source.lockKey(id), async () => {
       const now = new Date();
-      const doc = await this.customers.findById(id).lean<CustomerDoc>().exec();
+      const doc = await source.model.findById(id).lean<OutboxDoc>().exec();
       const free = !doc?.relayLock || new Date(doc.relayLock.until) < now;
       if (!doc || !doc.outboxAt || !doc.outbox?.length || !free) return null;
       const relayLock = { owner: this.owner, until: new Date(now.getTime() + LOCK_MS) };
-      const r = await this.customers.updateOne(this.locks.conditional(id, this.claimable(now)), { $set: { relayLock } }).exec();
+      const r = await source.model.updateOne(this.locks.conditional(id, this.claimable(now)), { $set: { relayLock } }).exec();
       return r.matchedCount ? { ...doc, relayLock } : null;
     });
     return claimed ?? null;
   }
 
-  private async publishClaimed(doc: CustomerDoc): Promise<number> {
+  private async publishClaimed(source: OutboxSource, doc: OutboxDoc): Promise<number> {
     const published = new Set<string>();
     try {
       for (const entry of doc.outbox) {
@@ -142,7 +167,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         published.add(entry.eventId);
       }
     } finally {
-      await this.complete(doc._id, published);
+      await this.complete(source, doc._id, published);
     }
     return published.size;
   }
@@ -158,20 +183,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * the server's conditional updates are atomic this is a compare-and-set on outboxSeq ($pull with
    * a condition is not available on every MongoDB-compatible server), retried on a fresh read.
    */
-  private async complete(id: string, published: Set<string>) {
-    await this.locks.run(customerLockKey(id), async () => {
+  private async complete(source: OutboxSource, id: string, published: Set<string>) {
+    await this.locks.run(source.lockKey(id), async () => {
       for (let attempt = 0; attempt < 20; attempt++) {
-        const doc = await this.customers.findById(id).lean<CustomerDoc>().exec();
+        const doc = await source.model.findById(id).lean<OutboxDoc>().exec();
         if (!doc) return;
         const remaining = doc.outbox.filter((e) => !published.has(e.eventId));
         const set: Record<string, unknown> = { outbox: remaining };
         if (doc.relayLock?.owner === this.owner) set['relayLock'] = null;
         if (!remaining.length) set['outboxAt'] = null;
         else if (remaining.length < doc.outbox.length) set['outboxAt'] = remaining[0].createdAt;
-        const r = await this.customers.updateOne(this.locks.conditional(id, { outboxSeq: doc.outboxSeq }), { $set: set }).exec();
+        const r = await source.model.updateOne(this.locks.conditional(id, { outboxSeq: doc.outboxSeq }), { $set: set }).exec();
         if (r.matchedCount) return;
       }
-      this.logger.warn(`outbox relay: customer ${id} kept changing; its published entries stay until the lock expires`);
+      this.logger.warn(`outbox relay: document ${id} kept changing; its published entries stay until the lock expires`);
     });
   }
 }
