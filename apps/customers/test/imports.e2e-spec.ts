@@ -386,14 +386,45 @@ describe('Import from Xero (customers side)', () => {
     expect((await shop.delete(`/api/imports/${realImportId}`)).status).toBe(409);
   });
 
+  it('pages apply in order even when they arrive out of order, and the end may arrive before the last page', async () => {
+    const dupA = contact('Duplicate Code A', { accountNumber: 'DUP-1', fields: { companyName: 'Duplicate Code A', customerCode: 'DUP-1' } });
+    const dupB = contact('Duplicate Code B', { accountNumber: 'dup-1', fields: { companyName: 'Duplicate Code B', customerCode: 'dup-1' } });
+    const job = await start({ matchBy: ['email'] });
+    await published('xero.import-requested.v1', job.id);
+    await pub.publish(XeroImportFinished, shop.id, { importId: job.id, status: 'completed', pages: 2 });
+    await deliverPage(job.id, 2, 2, [dupB]); // handled: put back to wait for page 1
+    expect(await getImport(job.id)).toMatchObject({ status: 'queued', pages: { done: 0 }, contacts: { seen: 0 } });
+    await pub.publish(XeroContactsPage, shop.id, { importId: job.id, page: 1, pageCount: 2, contacts: [dupA] });
+    const done = await importWhen(job.id, (i) => i.status === 'completed', 'both pages, in order');
+    // page 1 first: A takes the code; B (page 2), with the same code in another case, is refused by the POS
+    expect(done).toMatchObject({ matchBy: ['email'], pages: { done: 2, total: 2 }, contacts: { seen: 2, created: 1, refused: 1 } });
+    expect(done.problems).toEqual([
+      expect.objectContaining({ kind: 'refused', reason: 'CUSTOMER.CODE_TAKEN', page: 2, contact: expect.objectContaining({ xeroContactId: dupB.xeroContactId }) }),
+    ]);
+    expect((await shop.get(`/api/customers/${importedCustomerId(shop.id, dupA.xeroContactId)}`)).body).toMatchObject({ customerCode: 'DUP-1' });
+  });
+
+  it('paging that failed in xero-sync fails the import, keeping what was applied', async () => {
+    const one = contact('Applied Before Failure');
+    const job = await start({});
+    await published('xero.import-requested.v1', job.id);
+    await deliverPage(job.id, 1, 3, [one]);
+    await pub.publish(XeroImportFinished, shop.id, { importId: job.id, status: 'failed', pages: 1, error: 'Xero answered 401: the connection expired' });
+    const failed = await importWhen(job.id, (i) => i.status === 'failed', 'the import to fail');
+    expect(failed).toMatchObject({ pages: { done: 1, total: 3 }, contacts: { created: 1 }, error: 'Xero answered 401: the connection expired' });
+    expect(failed.summary).toMatch(/^failed after 1 of 3 pages: Xero answered 401.*what those pages applied stays/);
+    expect((await shop.get(`/api/customers/${importedCustomerId(shop.id, one.xeroContactId)}`)).status).toBe(200);
+    expect((await shop.delete(`/api/imports/${job.id}`)).status).toBe(409);
+  });
+
   it("lists the retailer's imports newest first; another retailer's import answers 404", async () => {
     const list = await shop.get('/api/imports?pageSize=2');
     expect(list.status).toBe(200);
-    expect(list.body).toMatchObject({ page: 1, pageSize: 2, total: 5 });
+    expect(list.body).toMatchObject({ page: 1, pageSize: 2, total: 7 });
     expect(list.body.items).toHaveLength(2);
     const all = (await shop.get('/api/imports')).body.items as ImportBody[];
-    expect(all.map((i) => i.dryRun)).toEqual([true, false, false, false, true]);
-    expect(all[3].id).toBe(realImportId);
+    expect(all.map((i) => i.dryRun)).toEqual([false, false, true, false, false, false, true]);
+    expect(all[5].id).toBe(realImportId);
     expect(all[0].problems).toBeUndefined();
 
     expect((await other.get(`/api/imports/${realImportId}`)).status).toBe(404);
