@@ -21,7 +21,8 @@ module.exports = {
     ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testMatch: ['**/?(*.)+(spec|e2e-spec).ts'],
+  // contract specs (*.contract-spec.ts) also run alone: nx run-many -t contract
+  testMatch: ['**/?(*.)+(spec|e2e-spec|contract-spec).ts'],
   testTimeout: 30_000,
   // Infrastructure (database, broker) is resolved once per run; see libs/shared/testing.
   globalSetup: require.resolve('./libs/shared/testing/src/global-setup.js'),

@@ -3,10 +3,12 @@
 /**
  * `npm start`: the whole system on the embedded defaults, in one terminal.
  *
- *   database  MONGODB_URI, else the embedded FerretDB (data kept in data/ferretdb)
+ *   database  MONGODB_URI, else the embedded FerretDB (data kept in data/ferretdb, or in the PostgreSQL
+ *             database FERRETDB_POSTGRESQL_URL names)
  *   broker    AMQP_URL, else the local RabbitMQ, else a private rabbitmq-server node
  *   apps      customers (CUSTOMERS_PORT, 3000), xero-sync (XERO_SYNC_PORT, 3001),
- *             xero-sandbox (XERO_SANDBOX_PORT, 3002) unless real Xero credentials are set
+ *             xero-sandbox (XERO_SANDBOX_PORT, 3002) unless real Xero credentials are set,
+ *             the back office page (BACKOFFICE_PORT, 3003; it forwards /api to customers)
  *   secrets   ADMIN_TOKEN, OAUTH_STATE_SECRET, TOKEN_ENCRYPTION_KEY, XERO_WEBHOOK_KEY: taken from the
  *             environment, else generated once and kept in data/secrets.json
  *
@@ -44,9 +46,9 @@ function secrets() {
  * @param {number} port
  * @param {string} probe
  * @param {Record<string, string>} [extraEnv]
+ * @param {string} [main] the script to run (default: the app's build in dist/apps/<name>/main.js)
  */
-async function startApp(name, port, probe, extraEnv = {}) {
-  const main = path.join(ROOT, 'dist', 'apps', name, 'main.js');
+async function startApp(name, port, probe, extraEnv = {}, main = path.join(ROOT, 'dist', 'apps', name, 'main.js')) {
   const child = spawn(process.execPath, [main], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${name}] `;
   for (const stream of [child.stdout, child.stderr]) {
@@ -123,7 +125,7 @@ async function main() {
 
   log('building the apps (cached after the first time)...');
   try {
-    execFileSync(process.execPath, [require.resolve('nx/bin/nx'), 'run-many', '-t', 'build', '--projects=customers,xero-sync,xero-sandbox'], {
+    execFileSync(process.execPath, [require.resolve('nx/bin/nx'), 'run-many', '-t', 'build', '--projects=customers,xero-sync,xero-sandbox,backoffice'], {
       cwd: ROOT,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -135,10 +137,13 @@ async function main() {
   }
 
   if (!env.MONGODB_URI) {
-    const db = await infra.startEmbeddedMongo({ dir: path.join(DATA, 'ferretdb'), port: Number(env.FERRETDB_PORT ?? 27017), log });
+    // SQLite files under data/ unless FERRETDB_POSTGRESQL_URL names a PostgreSQL database to store in.
+    const postgresqlUrl = env.FERRETDB_POSTGRESQL_URL || undefined;
+    const db = await infra.startEmbeddedMongo({ dir: path.join(DATA, 'ferretdb'), port: Number(env.FERRETDB_PORT ?? 27017), postgresqlUrl, log });
     stops.push(db.stop);
     env.MONGODB_URI = db.uri;
-    log(`database: embedded FerretDB at ${db.uri} (data in ${path.relative(ROOT, path.join(DATA, 'ferretdb'))})`);
+    const where = postgresqlUrl ? `PostgreSQL ${infra.redactUrl(postgresqlUrl)}` : path.relative(ROOT, path.join(DATA, 'ferretdb'));
+    log(`database: embedded FerretDB at ${db.uri} (data in ${where})`);
   } else log(`database: ${infra.redactUrl(env.MONGODB_URI)}`);
 
   const broker = await infra.resolveBroker({ dir: path.join(DATA, 'rabbitmq'), log, env });
@@ -150,11 +155,13 @@ async function main() {
     customers: Number(env.CUSTOMERS_PORT ?? 3000),
     sync: Number(env.XERO_SYNC_PORT ?? 3001),
     sandbox: Number(env.XERO_SANDBOX_PORT ?? 3002),
+    backoffice: Number(env.BACKOFFICE_PORT ?? 3003),
   };
   Object.assign(env, {
     CUSTOMERS_PORT: String(ports.customers),
     XERO_SYNC_PORT: String(ports.sync),
     XERO_SANDBOX_PORT: String(ports.sandbox),
+    BACKOFFICE_PORT: String(ports.backoffice),
   });
   const useSandbox = !env.XERO_CLIENT_ID || !env.XERO_CLIENT_SECRET;
   let sandboxUrl;
@@ -176,17 +183,21 @@ async function main() {
     startApp('xero-sync', ports.sync, '/health/ready'),
   ]);
   const retailer = await demoRetailer(customersUrl);
+  // The page and the API share one origin: the back office's server forwards /api to customers.
+  const backofficeUrl = await startApp('backoffice', ports.backoffice, '/health/live', { CUSTOMERS_URL: customersUrl }, path.join(ROOT, 'apps', 'backoffice', 'server', 'main.js'));
 
   console.log(`
   POS customers is running (Ctrl-C stops everything)
 
     customers API   ${customersUrl}/api        docs ${customersUrl}/docs
     xero-sync       ${syncUrl}                 docs ${syncUrl}/docs
+    back office     ${backofficeUrl}
     Xero            ${useSandbox ? `${sandboxUrl} (local sandbox, demo organisation seeded)` : 'api.xero.com'}
 
     admin token     ${env.ADMIN_TOKEN}
     demo retailer   ${retailer.name} (${retailer.id})
     its API key     ${retailer.apiKey}
+    sign it in      ${backofficeUrl}/#key=${encodeURIComponent(retailer.apiKey)}
 
     try:  curl -H 'Authorization: Bearer ${retailer.apiKey}' ${customersUrl}/api/customers
 `);

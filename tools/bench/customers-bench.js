@@ -8,10 +8,12 @@
  * per-document write serialisation, the outbox entry and its relay publishing in the background).
  *
  *   npx nx build customers                      # the service runs from dist/, as in production
- *   node tools/bench/customers-bench.js [--concurrency 16] [--ops 500] [--keep]
+ *   node tools/bench/customers-bench.js [--concurrency 16] [--ops 500] [--keep] [--postgresql]
  *
  * No npm script and nothing to install. Environment:
- *   MONGODB_URI  a MongoDB-compatible server; unset = an embedded FerretDB (tools/infra) in a temp dir
+ *   MONGODB_URI  a MongoDB-compatible server; unset = an embedded FerretDB (tools/infra) in a temp dir,
+ *                over SQLite, or over PostgreSQL: FERRETDB_POSTGRESQL_URL, or with --postgresql a fresh
+ *                database of the local PostgreSQL (127.0.0.1:5432), dropped at the end
  *   AMQP_URL     the broker; unset = the local RabbitMQ (or a private node, as npm start does)
  * The service and the raw phase use their own fresh databases (bench_svc_*, bench_raw_*), dropped at
  * the end unless --keep. The figures and the machine are printed at the end, ready for the README.
@@ -34,6 +36,8 @@ const opt = (/** @type {string} */ name, /** @type {number} */ dflt) => {
 const CONCURRENCY = opt('concurrency', 16);
 const OPS = opt('ops', 500);
 const KEEP = args.includes('--keep');
+/** Store the embedded FerretDB in a fresh database of the local PostgreSQL rather than SQLite. */
+const POSTGRESQL = args.includes('--postgresql');
 const SEARCH_PAGE = 20;
 const log = (/** @type {string} */ m) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -72,7 +76,7 @@ function storedDoc(/** @type {string} */ retailerId, /** @type {number} */ i) {
     rev: 1,
     fields: f,
     searchKeys: [normalise(name), normalise(f.firstName), normalise(f.lastName), normalise(f.email), normalise(f.customerCode), f.phone.replace(/\D/g, '')],
-    sortName: `${normalise(name)}\u0000${id}`,
+    sortName: `${normalise(name)}\u0001${id}`,
     codeKey: normalise(f.customerCode),
     xero: { status: 'not_linked', pendingFields: [], history: [], requiredVersion: 1 },
     outbox: [{ eventId: randomUUID(), routingKey: 'customer.changed.v1', body: { customerId: id, snapshot: f }, createdAt: now }],
@@ -166,7 +170,12 @@ async function startService(/** @type {Record<string, string>} */ env, /** @type
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npx nx build customers\` first`);
   const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const keep = (/** @type {Buffer} */ d) => (out = (out + d.toString()).slice(-8000));
+  let errorsShown = 0;
+  const keep = (/** @type {Buffer} */ d) => {
+    out = (out + d.toString()).slice(-8000);
+    // the service's own error lines (pino level 50), so a failed operation says why
+    for (const line of d.toString().split('\n')) if (line.includes('"level":50') && errorsShown++ < 3) log(`service: ${line.slice(0, 1500)}`);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
@@ -209,6 +218,14 @@ function machine() {
   return { nproc, model, memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1), node: process.version, os: `${os.type()} ${os.release()}` };
 }
 
+function postgresVersion() {
+  try {
+    return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-qtAc', 'SHOW server_version'], { encoding: 'utf8' }).trim().split(' ')[0];
+  } catch {
+    return '';
+  }
+}
+
 async function main() {
   const stamp = `${Date.now().toString(36)}_${process.pid}`;
   /** @type {Array<() => Promise<unknown>>} */
@@ -221,13 +238,22 @@ async function main() {
     let dbSource = 'MONGODB_URI';
     if (!mongoUri) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-bench-ferretdb-'));
-      const db = await infra.startEmbeddedMongo({ dir, log });
+      let postgresqlUrl = process.env.FERRETDB_POSTGRESQL_URL || undefined;
+      let backend = postgresqlUrl ? 'PostgreSQL at FERRETDB_POSTGRESQL_URL' : 'SQLite';
+      if (!postgresqlUrl && POSTGRESQL) {
+        const pg = await infra.createLocalPostgresDatabase(`pos_bench_${stamp}`, log);
+        if (!pg) throw new Error('--postgresql: no PostgreSQL answers at 127.0.0.1:5432 (or psql is missing)');
+        cleanups.push(pg.drop);
+        postgresqlUrl = pg.url;
+        backend = `PostgreSQL ${postgresVersion()} on 127.0.0.1`;
+      }
+      const db = await infra.startEmbeddedMongo({ dir, postgresqlUrl, log });
       cleanups.push(async () => {
         await db.stop();
         fs.rmSync(dir, { recursive: true, force: true });
       });
       mongoUri = db.uri;
-      dbSource = 'embedded FerretDB (SQLite, tools/infra)';
+      dbSource = `embedded FerretDB (${backend}, tools/infra)`;
     }
     const broker = await infra.resolveBroker({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'pos-bench-rabbit-')), log });
     cleanups.push(broker.stop);

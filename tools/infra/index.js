@@ -5,7 +5,9 @@
  * (libs/shared/testing), so both pick infrastructure the same way.
  *
  * - MongoDB-compatible database: FerretDB 1.x embedded through its Go package (tools/ferretdb),
- *   built with `go build` on first use and reused after, storing SQLite files under a data folder.
+ *   built with `go build` on first use and reused after, storing in PostgreSQL when given a URL
+ *   (FERRETDB_POSTGRESQL_URL; the tests also use the local PostgreSQL when it answers) and in SQLite
+ *   files under a data folder otherwise.
  * - RabbitMQ: the local broker at amqp://guest:guest@127.0.0.1:5672 when it answers, else a private
  *   node of the installed rabbitmq-server with its own port and data folder.
  */
@@ -20,7 +22,7 @@ const FERRET_BIN = path.join(FERRET_DIR, 'bin', 'ferretdb-embedded');
 const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 /** Builds the FerretDB launcher when it is missing or older than its sources. */
-function ensureFerretBinary(log = () => {}) {
+function ensureFerretBinary(log = (/** @type {string} */ _m) => undefined) {
   const sources = ['main.go', 'go.mod', 'go.sum'].map((f) => path.join(FERRET_DIR, f));
   const newestSource = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
   if (fs.existsSync(FERRET_BIN) && fs.statSync(FERRET_BIN).mtimeMs >= newestSource) return FERRET_BIN;
@@ -96,6 +98,62 @@ async function amqpAnswers(url, timeoutMs = 3000) {
   } catch {
     return false;
   }
+}
+
+/** True when something accepts TCP connections at host:port within the timeout. */
+function tcpAnswers(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (/** @type {boolean} */ ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const LOCAL_POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
+/**
+ * A database of its own in the local PostgreSQL (127.0.0.1:5432, user postgres, trust auth as a
+ * developer machine or CI has it), made with the `psql` CLI; null when PostgreSQL does not answer or
+ * psql is missing. `drop()` removes it (and ends its connections).
+ * @param {string} name
+ * @param {(m: string) => void} [log]
+ * @returns {Promise<{url: string, drop: () => Promise<void>} | null>}
+ */
+async function createLocalPostgresDatabase(name, log = (/** @type {string} */ _m) => undefined) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain PostgreSQL database name: ${name}`);
+  if (!(await tcpAnswers(LOCAL_POSTGRES.host, LOCAL_POSTGRES.port))) return null;
+  const psql = which('psql');
+  if (!psql) {
+    log('PostgreSQL answers at 127.0.0.1:5432 but psql is not installed; using SQLite');
+    return null;
+  }
+  const run = (/** @type {string} */ sql) =>
+    execFileSync(psql, ['-h', LOCAL_POSTGRES.host, '-p', String(LOCAL_POSTGRES.port), '-U', LOCAL_POSTGRES.user, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qtAc', sql], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+  try {
+    run(`CREATE DATABASE ${name}`);
+  } catch (err) {
+    log(`could not create PostgreSQL database ${name} (${/** @type {any} */ (err).stderr?.trim() || /** @type {Error} */ (err).message}); using SQLite`);
+    return null;
+  }
+  return {
+    url: `postgres://${LOCAL_POSTGRES.user}@${LOCAL_POSTGRES.host}:${LOCAL_POSTGRES.port}/${name}`,
+    drop: async () => {
+      try {
+        run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (err) {
+        log(`could not drop PostgreSQL database ${name}: ${/** @type {Error} */ (err).message}`);
+      }
+    },
+  };
 }
 
 /** Finds a free TCP port on 127.0.0.1. */
@@ -174,8 +232,8 @@ async function startPrivateRabbit(opts) {
  */
 async function resolveBroker(opts) {
   const env = opts.env ?? process.env;
-  if (env.AMQP_URL) return { url: env.AMQP_URL, source: 'AMQP_URL', stop: async () => {} };
-  if (await amqpAnswers(DEFAULT_AMQP_URL)) return { url: DEFAULT_AMQP_URL, source: 'local broker', stop: async () => {} };
+  if (env.AMQP_URL) return { url: env.AMQP_URL, source: 'AMQP_URL', stop: async () => undefined };
+  if (await amqpAnswers(DEFAULT_AMQP_URL)) return { url: DEFAULT_AMQP_URL, source: 'local broker', stop: async () => undefined };
   const node = await startPrivateRabbit(opts);
   return { url: node.url, source: 'private rabbitmq-server node', stop: node.stop };
 }
@@ -193,6 +251,8 @@ module.exports = {
   resolveBroker,
   startPrivateRabbit,
   amqpAnswers,
+  tcpAnswers,
+  createLocalPostgresDatabase,
   freePort,
   redactUrl,
 };

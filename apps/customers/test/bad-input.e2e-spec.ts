@@ -83,6 +83,10 @@ describe('bad input', () => {
     { name: 'a number in an address', status: 400, field: 'physicalAddress.postcode', body: { firstName: 'Ann', physicalAddress: { postcode: 1010 } } },
     { name: 'an invalid email', status: 400, field: 'email', body: { firstName: 'Ann', email: 'not-an-email' } },
     { name: 'a control character', status: 400, field: 'lastName', body: { firstName: 'Ann', lastName: 'Nul\u0000l' } },
+    { name: 'a lone surrogate in the email', status: 400, field: 'email', body: { firstName: 'Ann', email: '\ud83d' } },
+    { name: 'a lone surrogate inside an email', status: 400, field: 'email', body: { firstName: 'Ann', email: 'a\ud83d@example.com' } },
+    { name: 'a lone surrogate in a name', status: 400, field: 'lastName', body: { firstName: 'Ann', lastName: 'X\ud83d' } },
+    { name: 'a lone low surrogate in an address', status: 400, field: 'physicalAddress.city', body: { firstName: 'Ann', physicalAddress: { city: '\ude00' } } },
     { name: 'no name at all', status: 400, field: 'companyName', body: { email: 'nameless@example.com' } },
     { name: 'only blank names', status: 400, field: 'firstName', body: { firstName: '  ', lastName: '', companyName: ' ' } },
     { name: 'an empty object', status: 400, field: 'companyName', body: {} },
@@ -108,6 +112,8 @@ describe('bad input', () => {
     { name: 'an over-long value', status: 400, field: 'lastName', body: { lastName: long(256) } },
     { name: 'an over-long address part', status: 400, field: 'physicalAddress.city', body: { physicalAddress: { city: long(256) } } },
     { name: 'a wrong type', status: 400, field: 'email', body: { email: 12 } },
+    { name: 'a lone surrogate in the email', status: 400, field: 'email', body: { email: '\ud83d' } },
+    { name: 'a lone surrogate in a name', status: 400, field: 'firstName', body: { firstName: '\udbff' } },
     { name: 'clearing every name', status: 400, field: 'firstName', body: { firstName: null, lastName: null } },
     { name: 'a taken customer code', status: 409, field: 'customerCode', body: { customerCode: 'TAKEN-9' } },
     { name: 'a stale If-Match', status: 412, body: { lastName: 'Changed' }, ifMatch: '"0"' },
@@ -129,6 +135,7 @@ describe('bad input', () => {
     { name: 'a negative amount', status: 400, field: 'amount', body: { amount: -5, reference: 'r' } },
     { name: 'an amount as a string', status: 400, field: 'amount', body: { amount: '10', reference: 'r' } },
     { name: 'too many decimals', status: 400, field: 'amount', body: { amount: 1.00001, reference: 'r' } },
+    { name: 'an amount written with an exponent (1e-7)', status: 400, field: 'amount', raw: { body: '{"amount":1e-7,"reference":"r"}', type: 'application/json' } },
     { name: 'an absurd amount', status: 400, field: 'amount', body: { amount: 1e15, reference: 'r' } },
     { name: 'no reference', status: 400, field: 'reference', body: { amount: 10 } },
     { name: 'an over-long reference', status: 400, field: 'reference', body: { amount: 10, reference: long(256) } },
@@ -142,7 +149,32 @@ describe('bad input', () => {
     expect(doc?.['sales']).toEqual([]);
   });
 
+  it('refuses a malformed sale for an unknown customer with 400, not 500', async () => {
+    const c: Case = { name: '1e-7 for an unknown id', status: 400, field: 'amount', raw: { body: '{"amount":1e-7,"reference":"r"}', type: 'application/json' } };
+    expectRefusal(await send('post', '/api/customers/00000000-0000-4000-8000-000000000000/on-account-sales', c), c);
+  });
+
+  it('reads a JSON body sent as application/*+json rather than ignoring it', async () => {
+    const created = await shop.createCustomer({ firstName: 'Vendor', lastName: 'Type' });
+    const res = await request(svc.url)
+      .patch(`/api/customers/${created.id}`)
+      .set('authorization', `Bearer ${shop.apiKey}`)
+      .set('content-type', 'application/vnd.api+json')
+      .send(JSON.stringify({ lastName: 'Typed' }));
+    expect(res.status).toBe(200);
+    expect((await shop.get(`/api/customers/${created.id}`)).body.lastName).toBe('Typed');
+  });
+
+  it('answers a non-ASCII admin token of the right byte length with 401', async () => {
+    // 'é' is two bytes in UTF-8: half as many characters as the admin token has bytes.
+    const token = 'é'.repeat(Buffer.byteLength(suite.adminToken) / 2) + (Buffer.byteLength(suite.adminToken) % 2 ? 'x' : '');
+    expect(Buffer.byteLength(token)).toBe(Buffer.byteLength(suite.adminToken));
+    const res = await request(svc.url).post('/api/retailers').set('authorization', `Bearer ${token}`).send({ name: 'Intruder' });
+    expectRefusal(res, { name: 'non-ASCII admin token', status: 401 });
+  });
+
   it.each([
+    ['a NUL byte in q', 'q=%00', 'q'],
     ['an unknown parameter', 'sort=name', 'sort'],
     ['a NoSQL operator in a parameter', 'q[$ne]=x', 'q'],
     ['q given twice', 'q=a&q=b', 'q'],

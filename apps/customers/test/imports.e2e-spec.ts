@@ -7,10 +7,9 @@ import {
   XeroImportFinished,
 } from '@pos/sync-contracts';
 import { randomUUID } from 'node:crypto';
-import { importsQueue } from '../src/imports/import-pages.consumer';
 import { importedCustomerId } from '../src/imports/imports.service';
 import { MetricsService } from '../src/metrics/metrics.service';
-import { EventPublisher, EventTap, deleteQueues, waitForConsumer } from './support/broker';
+import { EventPublisher, EventTap } from './support/broker';
 import { CustomerBody, CustomersInstance, CustomersSuite, Retailer } from './support/customers-harness';
 
 type Contact = ImportedContactDto;
@@ -145,7 +144,6 @@ describe('Import from Xero (customers side)', () => {
     pub = await EventPublisher.open(suite.infra.amqpUrl);
     tap = await EventTap.open(suite.infra.amqpUrl, ['xero.import-requested.v1', 'xero.import-cancelled.v1', 'customer.changed.v1']);
     svc = await suite.start();
-    await waitForConsumer(suite.infra.amqpUrl, importsQueue(suite.queuePrefix));
     shop = await suite.retailer(svc.url, 'Import Shop');
     other = await suite.retailer(svc.url, 'Other Shop');
 
@@ -192,7 +190,6 @@ describe('Import from Xero (customers side)', () => {
     await pub?.close();
     await tap?.close();
     await suite.close();
-    await deleteQueues(suite.infra.amqpUrl, [importsQueue(suite.queuePrefix)]);
   });
 
   it('refuses to start while the retailer is not connected to Xero (409 not connected)', async () => {

@@ -1,6 +1,7 @@
 import { eventually } from '@pos/testing';
 import { CustomerChanged, parseEvent } from '@pos/sync-contracts';
-import { DocumentLocks } from '@pos/service-kit';
+import { DocumentWrites, LOCKS_COLLECTION, lockKeyOf, locksDatabase } from '@pos/persistence';
+import { customerRef } from '../src/customers/schemas/customer.schema';
 import { EventTap, TappedMessage } from './support/broker';
 import { CustomersInstance, CustomersSuite, Retailer } from './support/customers-harness';
 
@@ -171,14 +172,14 @@ describe('outbox and relay', () => {
     });
 
     it('a document lock left by a crashed process holds up only that customer, until it expires', async () => {
-      const serverLocks = a.app.get(DocumentLocks).serverLocks;
+      const serverLocks = await a.app.get(DocumentWrites).usesLockDocuments();
       await a.relay.stop();
       let stuck: string;
-      const locks = (await suite.db()).useDb(`${suite.dbName}_locks`).collection<{ _id: string; owner: string; until: Date }>('document_locks');
+      const locks = (await suite.db()).useDb(locksDatabase(suite.dbName)).collection<{ _id: string; owner: string; until: Date }>(LOCKS_COLLECTION);
       try {
         stuck = (await shop.createCustomer({ firstName: 'Stuck', lastName: 'Lock' })).id;
         // a process died while writing this customer (only servers without atomic updates take such locks)
-        await locks.insertOne({ _id: `customer:${stuck}`, owner: 'process-that-died', until: new Date(Date.now() + 10 * 60_000) });
+        await locks.insertOne({ _id: lockKeyOf(customerRef(stuck)), owner: 'process-that-died', until: new Date(Date.now() + 10 * 60_000) });
       } finally {
         a.relay.start();
       }
@@ -186,14 +187,14 @@ describe('outbox and relay', () => {
       await waitForEvents(fence.id, 1);
       if (serverLocks) {
         expect(eventsOf(stuck)).toHaveLength(0);
-        await locks.updateOne({ _id: `customer:${stuck}` }, { $set: { until: new Date(Date.now() - 1000) } }); // it expires
+        await locks.updateOne({ _id: lockKeyOf(customerRef(stuck)) }, { $set: { until: new Date(Date.now() - 1000) } }); // it expires
       }
       const [m] = await waitForEvents(stuck, 1);
       expect(m.body['customerVersion']).toBe(1);
       await outboxEmpties(stuck);
       // and writes to it go through again
       expect((await shop.updateCustomer(stuck, { email: 'unstuck@example.com' })).version).toBe(2);
-      expect(await locks.countDocuments({ _id: `customer:${stuck}` })).toBe(0);
+      expect(await locks.countDocuments({ _id: lockKeyOf(customerRef(stuck)) })).toBe(0);
     });
 
     it('an entry published but not removed (crash after the confirm) is published again with the same eventId', async () => {

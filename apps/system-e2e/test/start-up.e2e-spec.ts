@@ -48,10 +48,10 @@ describe('start-up', () => {
   describe('npm start (tools/start.js)', () => {
     const data = mkdtempSync(path.join(tmpdir(), 'pos-start-'));
     let start: ReturnType<typeof run>;
-    let ports: { customers: number; sync: number; sandbox: number; db: number };
+    let ports: { customers: number; sync: number; sandbox: number; db: number; backoffice: number };
 
     beforeAll(async () => {
-      ports = { customers: await freePort(), sync: await freePort(), sandbox: await freePort(), db: await freePort() };
+      ports = { customers: await freePort(), sync: await freePort(), sandbox: await freePort(), db: await freePort(), backoffice: await freePort() };
       start = run(
         [path.join(ROOT, 'tools', 'start.js')],
         {
@@ -60,6 +60,7 @@ describe('start-up', () => {
           CUSTOMERS_PORT: String(ports.customers),
           XERO_SYNC_PORT: String(ports.sync),
           XERO_SANDBOX_PORT: String(ports.sandbox),
+          BACKOFFICE_PORT: String(ports.backoffice),
           AMQP_URL: infra.amqpUrl,
           QUEUE_PREFIX: `${uniqueName('start')}.`,
           QUEUE_EXPIRES_MS: '60000',
@@ -80,6 +81,7 @@ describe('start-up', () => {
         expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
       }
       expect((await fetch(`http://127.0.0.1:${ports.sandbox}/health/live`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${ports.backoffice}/health/live`)).status).toBe(200);
       const apiKey = /its API key\s+(pos_\S+)/.exec(start.output())![1];
       const r = await fetch(`http://127.0.0.1:${ports.customers}/api/customers`, { headers: { authorization: `Bearer ${apiKey}` } });
       expect(r.status).toBe(200);
@@ -88,7 +90,7 @@ describe('start-up', () => {
     it('stops everything it started on SIGTERM', async () => {
       start.child.kill('SIGTERM');
       expect(await start.exited).toBe(0);
-      for (const port of [ports.customers, ports.sync, ports.sandbox, ports.db]) {
+      for (const port of [ports.customers, ports.sync, ports.sandbox, ports.db, ports.backoffice]) {
         await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
       }
     });

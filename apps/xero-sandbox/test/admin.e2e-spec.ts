@@ -11,6 +11,7 @@ import {
   http,
   startHarness,
   xeroClient,
+  expectXeroError,
 } from '../src/testing/sandbox-harness';
 
 type Json = Record<string, unknown>;
@@ -256,7 +257,7 @@ describe('/sandbox surface', () => {
         'xero-tenant-id': h.tenantId,
       },
     });
-    expect(r.status).toBe(401);
+    expectXeroError(r, 401);
   });
 
   it('resets to the demo organisation, whose contacts cover every designation', async () => {

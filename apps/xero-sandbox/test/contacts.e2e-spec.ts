@@ -9,7 +9,9 @@ import {
   expectOk,
   http,
   startHarness,
+  expectXeroError,
 } from '../src/testing/sandbox-harness';
+import { assertErrorReply } from '../src/testing/xero-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -513,7 +515,7 @@ describe('Contacts through xero-node', () => {
         'content-type': 'application/json',
       },
     });
-    expect(res.status).toBe(400);
+    expectXeroError(res, 400);
     const bad = await fetch(`${h.url}/api.xro/2.0/Contacts`, {
       method: 'POST',
       headers: {
@@ -524,9 +526,9 @@ describe('Contacts through xero-node', () => {
       body: '{"Contacts": [',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({
-      Type: 'PostDataInvalidException',
-    });
+    const badBody = await bad.json();
+    assertErrorReply(400, badBody, {});
+    expect(badBody).toMatchObject({ Type: 'PostDataInvalidException' });
   });
 });
 
@@ -783,7 +785,7 @@ describe('GET /Contacts filters through xero-node', () => {
     expect(names(some.raw)).toEqual(['Bravo Supplier', 'Delta General']);
   });
 
-  it('returns lightweight contacts with summaryOnly', async () => {
+  it("returns Xero's lightweight contacts with summaryOnly (paged; no designations, addresses or persons)", async () => {
     const r = await get(
       undefined,
       'Name=="Alpha Customer"',
@@ -796,10 +798,13 @@ describe('GET /Contacts filters through xero-node', () => {
     const [c] = contactsOf(r.raw);
     expect(c).toMatchObject({
       Name: 'Alpha Customer',
-      IsCustomer: true,
       EmailAddress: 'alpha@example.com',
     });
-    expect(c['Phones']).toBeUndefined();
+    expect(r.raw['pagination']).toMatchObject({ page: 1, itemCount: 1 });
+    expect(c['Phones']).toEqual(expect.any(Array));
+    expect(c['IsCustomer']).toBeUndefined();
+    expect(c['IsSupplier']).toBeUndefined();
     expect(c['Addresses']).toBeUndefined();
+    expect(c['ContactPersons']).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ import {
   http,
   startHarness,
   xeroClient,
+  expectXeroError,
 } from '../src/testing/sandbox-harness';
 import { assertSchema } from '../src/testing/xero-schemas';
 import { TokenResponse } from '../src/app/oauth/oauth-server';
@@ -234,11 +235,11 @@ describe('OAuth 2.0 against the sandbox', () => {
     const none = await http(`${h.url}/api.xro/2.0/Contacts`, {
       headers: { 'xero-tenant-id': h.tenantId },
     });
-    expect(none.status).toBe(401);
+    expectXeroError(none, 401);
     const bogus = await http(`${h.url}/api.xro/2.0/Contacts`, {
       headers: { 'xero-tenant-id': h.tenantId, authorization: 'Bearer nope' },
     });
-    expect(bogus.status).toBe(401);
+    expectXeroError(bogus, 401);
     expect(bogus.json()).toMatchObject({
       Detail: 'AuthenticationUnsuccessful',
     });

@@ -1,25 +1,25 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ApiKeyGuard } from '../auth/auth.guards';
-import { HttpErrorFilter } from '../common/http-errors';
-import { DocumentLocks } from '@pos/service-kit';
-import { ConfigModule } from '../config/config.module';
+import { CUSTOMERS_ERROR_MAPPERS } from '../common/http-errors';
+import { documentWritesProvider } from '@pos/persistence';
+import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { CustomerRepository } from '../customers/customer.repository';
 import { CustomersController } from '../customers/customers.controller';
 import { CustomersService } from '../customers/customers.service';
 import { CUSTOMERS, CustomerSchema } from '../customers/schemas/customer.schema';
 import { MetricsService } from '../metrics/metrics.service';
-import { HttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { CustomersOutbox } from '../outbox/customers-outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { RETAILERS, RetailerSchema } from '../retailers/retailer.schema';
 import { RetailersController } from '../retailers/retailers.controller';
 import { RetailersService } from '../retailers/retailers.service';
-import { XeroStatusConsumer } from '../xero-status/xero-status.consumer';
+import { XeroStatusController } from '../xero-status/xero-status.controller';
 import { XeroConnectionController } from '../xero-connection/xero-connection.controller';
 import { ImportCandidatesReader } from '../imports/import-candidates.reader';
-import { ImportPagesConsumer } from '../imports/import-pages.consumer';
+import { ImportPagesController } from '../imports/import-pages.controller';
 import { ImportRepository } from '../imports/import.repository';
 import { ImportsController } from '../imports/imports.controller';
 import { ImportsService } from '../imports/imports.service';
@@ -33,16 +33,18 @@ import {
   ImportProblemSchema,
   ImportSlotSchema,
 } from '../imports/schemas/import.schema';
-import { AmqpModule, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
+import { ImportsOutbox } from '../outbox/imports-outbox';
+import { AmqpModule, ServiceConfigModule, ServiceKitModule, createLogger, messagingLogger } from '@pos/service-kit';
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: CustomersConfig): DynamicModule {
     const logger = createLogger(config.LOG_LEVEL, 'customers');
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ServiceConfigModule.forRoot(CUSTOMERS_CONFIG, config),
+        ServiceKitModule.forRoot({ logger, errorMappers: CUSTOMERS_ERROR_MAPPERS }),
         MongooseModule.forRoot(config.MONGODB_URI, {
           dbName: config.CUSTOMERS_DB_NAME,
           serverSelectionTimeoutMS: 5000,
@@ -59,28 +61,21 @@ export class AppModule implements NestModule {
         // Writes must keep working while the broker is away: they wait in the outbox.
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'customers', logger: messagingLogger(logger) }),
       ],
-      controllers: [RetailersController, CustomersController, XeroConnectionController, ImportsController, HealthController, MetricsController],
+      controllers: [RetailersController, CustomersController, XeroConnectionController, ImportsController, XeroStatusController, ImportPagesController],
       providers: [
-        { provide: 'LOGGER', useValue: logger },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-        DocumentLocks,
+        documentWritesProvider,
         RetailersService,
         CustomerRepository,
         CustomersService,
+        CustomersOutbox,
         MetricsService,
-        { provide: METRICS_REGISTRY, useFactory: (m: MetricsService) => m.registry, inject: [MetricsService] },
         OutboxRelay,
-        XeroStatusConsumer,
+        ImportsOutbox,
         ImportRepository,
         ImportCandidatesReader,
         ImportsService,
-        ImportPagesConsumer,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*splat}');
   }
 }

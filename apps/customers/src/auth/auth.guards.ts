@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException, createParamDecorator } from '@nestjs/common';
 import { PUBLIC_ROUTE } from '@pos/service-kit';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
@@ -14,6 +14,16 @@ function bearer(req: Request): string | undefined {
   const h = req.headers.authorization;
   const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
   return m?.[1];
+}
+
+/**
+ * Compares two secrets in constant time. Both are hashed first, so the compared buffers always have
+ * the same length (timingSafeEqual throws otherwise: a non-ASCII token of the right character count
+ * has another byte length) and the time taken says nothing about the expected secret's length.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** Every route needs `Authorization: Bearer <retailer API key>` unless marked @Public. */
@@ -44,7 +54,7 @@ export class AdminGuard implements CanActivate {
     const expected = this.config.ADMIN_TOKEN;
     const given = bearer(ctx.switchToHttp().getRequest<Request>());
     if (!expected) throw new UnauthorizedException('ADMIN_TOKEN is not configured on this server');
-    if (!given || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+    if (!given || !sameSecret(given, expected)) {
       throw new UnauthorizedException('wrong admin token');
     }
     return true;

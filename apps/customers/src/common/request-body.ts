@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { errorBody } from '@pos/service-kit';
 import type { NextFunction, Request, Response } from 'express';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
@@ -11,7 +12,10 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-/** A request body that is not JSON: 415, before the parser (which would skip it) lets it through empty. */
+/**
+ * A request body that is not JSON: 415, before the parser (which would skip it) lets it through empty.
+ * What passes here (`application/json`, `application/*+json`) is exactly what the JSON parser reads.
+ */
 export function requireJsonBody(req: Request, _res: Response, next: NextFunction) {
   if (WITH_BODY.has(req.method) && hasBody(req) && !req.is(['application/json', '+json'])) {
     return next(new UnsupportedMediaTypeException('request body must be JSON (Content-Type: application/json)'));
@@ -42,24 +46,20 @@ export function checkJsonBody(req: Request, _res: Response, next: NextFunction) 
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return next(
-      new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'request body must be a JSON object',
-        details: [{ field: 'body', problems: ['must be a JSON object'] }],
-      }),
+      new BadRequestException(errorBody(400, 'request body must be a JSON object', [{ field: 'body', problems: ['must be a JSON object'] }])),
     );
   }
   const bad: string[] = [];
   forbiddenKeys(body, '', 1, bad);
   if (bad.length) {
     return next(
-      new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: bad.map((f) => `property ${f} is not allowed`).join('; '),
-        details: bad.map((field) => ({ field, problems: [`property ${field} is not allowed`] })),
-      }),
+      new BadRequestException(
+        errorBody(
+          400,
+          bad.map((f) => `property ${f} is not allowed`).join('; '),
+          bad.map((field) => ({ field, problems: [`property ${field} is not allowed`] })),
+        ),
+      ),
     );
   }
   next();

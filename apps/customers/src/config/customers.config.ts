@@ -1,4 +1,4 @@
-import { ServiceConfig, loadConfig } from '@pos/service-kit';
+import { ServiceConfig, loadConfig, requireInProduction } from '@pos/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
@@ -50,10 +50,7 @@ export const XERO_LOGIN_AUTHORIZE_URL = 'https://login.xero.com/identity/connect
 
 /** Reads and checks the configuration; the error names every bad variable. */
 export function loadCustomersConfig(env: Record<string, string | undefined>): CustomersConfig {
-  const config = loadConfig(CustomersConfig, env);
-  if (config.NODE_ENV === 'production' && !config.OAUTH_STATE_SECRET) {
-    throw new Error('Invalid configuration:\n  OAUTH_STATE_SECRET: required in production');
-  }
+  const config = requireInProduction(loadConfig(CustomersConfig, env), ['OAUTH_STATE_SECRET']);
   // A configured Xero app talks to Xero itself; without one, to the local sandbox (DESIGN §7).
   const realXero = !!config.XERO_CLIENT_ID;
   config.XERO_AUTHORIZE_URL ??= realXero ? XERO_LOGIN_AUTHORIZE_URL : SANDBOX_XERO.authorizeUrl;

@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { DomainError, XeroStatus } from '@pos/customers-domain';
-import { FilterQuery, Model, UpdateQuery } from 'mongoose';
-import { DocumentLocks } from '@pos/service-kit';
-import { CUSTOMERS, CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';
+import { DomainError } from '@pos/customers-domain';
+import { Change, DocumentWrites, DuplicateKey, NewDoc, UNCHANGED, appendToOutbox } from '@pos/persistence';
+import { XeroStatus } from '@pos/sync-contracts';
+import { FilterQuery, Model } from 'mongoose';
+import { CUSTOMERS, CustomerDoc, OnAccountSale, OutboxEntry, customerRef } from './schemas/customer.schema';
 
 export interface CustomerWrite {
   set: Partial<Pick<CustomerDoc, 'version' | 'fields' | 'searchKeys' | 'sortName' | 'codeKey' | 'xero' | 'deletedAt'>> & {
@@ -14,6 +15,9 @@ export interface CustomerWrite {
   sale?: OnAccountSale;
 }
 
+/** What a rule wants written, worked out from the document as read. */
+export type Mutation = CustomerWrite | 'unchanged';
+
 export interface CustomerSearch {
   prefixes?: string[];
   xeroStatus?: XeroStatus;
@@ -23,26 +27,28 @@ export interface CustomerSearch {
 
 const SALES_KEPT = 50;
 
-/**
- * A unique index refused the write. MongoDB says E11000; FerretDB (SQLite) does so on insert but
- * answers an update with InternalError "UNIQUE constraint failed".
- */
-function isDuplicateKey(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { code?: number; message?: string };
-  return e.code === 11000 || /E11000|UNIQUE constraint failed/.test(e.message ?? '');
-}
-
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Customers in MongoDB. Every write is one document, compare-and-set on `rev`. */
+/** The single-document change that applies `w` to `doc` (the state change and its event together). */
+function toChange(doc: CustomerDoc, w: CustomerWrite): Change<CustomerDoc> {
+  const change: Change<CustomerDoc> = { ...w.set };
+  if (w.event) Object.assign(change, appendToOutbox(doc, w.event));
+  if (w.sale) {
+    // Written whole rather than `$push` with `$slice`, which FerretDB ignores.
+    change.sales = [...(doc.sales ?? []), w.sale].slice(-SALES_KEPT);
+    change.onAccountTotal = (doc.onAccountTotal ?? 0) + w.sale.amount;
+  }
+  return change;
+}
+
+/** Customers in MongoDB. Every write is one document, through DocumentWrites. */
 @Injectable()
 export class CustomerRepository implements OnModuleInit {
   constructor(
     @InjectModel(CUSTOMERS) private readonly model: Model<CustomerDoc>,
-    private readonly locks: DocumentLocks,
+    private readonly writes: DocumentWrites,
   ) {}
 
   /** The unique customer-code index must exist before the first write, or a duplicate could slip in. */
@@ -50,12 +56,11 @@ export class CustomerRepository implements OnModuleInit {
     await this.model.init();
   }
 
-  async insert(doc: Omit<CustomerDoc, 'createdAt' | 'updatedAt'>): Promise<CustomerDoc> {
+  async insert(id: string, doc: NewDoc<CustomerDoc>): Promise<CustomerDoc> {
     try {
-      const created = await this.model.create(doc);
-      return created.toObject() as CustomerDoc;
+      return await this.writes.create(customerRef(id), doc);
     } catch (err) {
-      if (isDuplicateKey(err)) throw codeTaken(doc.fields.customerCode);
+      if (err instanceof DuplicateKey) throw codeTaken(doc.fields.customerCode);
       throw err;
     }
   }
@@ -66,36 +71,29 @@ export class CustomerRepository implements OnModuleInit {
    */
   async find(retailerId: string, id: string): Promise<CustomerDoc | null> {
     const doc = await this.model.findById(id).lean<CustomerDoc>().exec();
-    return doc && doc.retailerId === retailerId && !doc.deletedAt ? doc : null;
+    return visible(doc, retailerId) ? doc : null;
   }
 
   /**
-   * Applies `w` if nobody wrote the document since `doc` was read (null: read again and retry).
-   * The caller holds the customer's DocumentLocks lock.
+   * Read, let `decide` work out the change from the customer as it is, write it if nobody wrote
+   * meanwhile, else decide again (DocumentWrites). A missing, deleted or other retailer's customer is
+   * CUSTOMER.NOT_FOUND; a customer code another customer holds is CUSTOMER.CODE_TAKEN.
    */
-  async write(doc: CustomerDoc, w: CustomerWrite): Promise<CustomerDoc | null> {
-    const update: UpdateQuery<CustomerDoc> & Record<string, unknown> = {
-      $set: { ...w.set, updatedAt: new Date() },
-      $inc: { rev: 1 },
-    };
-    if (w.event) {
-      update.$push = { outbox: w.event };
-      update.$inc = { rev: 1, outboxSeq: 1 };
-      // outboxAt is the age of the backlog; keep the oldest entry's time when one is already waiting.
-      (update.$set as Record<string, unknown>).outboxAt = doc.outboxAt ?? w.event.createdAt;
-    }
-    if (w.sale) {
-      // Written whole rather than `$push` with `$slice`, which FerretDB ignores; safe under the `rev` compare-and-set.
-      (update.$set as Record<string, unknown>).sales = [...(doc.sales ?? []), w.sale].slice(-SALES_KEPT);
-      (update.$inc as Record<string, number>).onAccountTotal = w.sale.amount;
-    }
+  async update(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
+    let wanted: CustomerWrite | undefined;
     try {
-      return await this.model
-        .findOneAndUpdate(this.locks.conditional(doc._id, { rev: doc.rev }), update, { new: true })
-        .lean<CustomerDoc>()
-        .exec();
+      return await this.writes.update(
+        customerRef(id),
+        (doc) => {
+          if (!visible(doc, retailerId)) throw notFound(id);
+          const m = decide(doc);
+          wanted = m === UNCHANGED ? undefined : m;
+          return wanted ? toChange(doc, wanted) : UNCHANGED;
+        },
+        { ifMissing: () => notFound(id) },
+      );
     } catch (err) {
-      if (isDuplicateKey(err)) throw codeTaken(w.set.fields?.customerCode);
+      if (err instanceof DuplicateKey) throw codeTaken(wanted?.set.fields?.customerCode);
       throw err;
     }
   }
@@ -118,6 +116,14 @@ export class CustomerRepository implements OnModuleInit {
     ]);
     return { items, total };
   }
+}
+
+function visible(doc: CustomerDoc | null, retailerId: string): doc is CustomerDoc {
+  return !!doc && doc.retailerId === retailerId && !doc.deletedAt;
+}
+
+export function notFound(id: string): DomainError {
+  return new DomainError('CUSTOMER.NOT_FOUND', `no customer ${id}`);
 }
 
 function codeTaken(code?: string): DomainError {

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   CustomerFields,
   CustomerPatch,
@@ -6,7 +6,6 @@ import {
   MAPPED_FIELDS,
   MappedField,
   XeroLink,
-  XeroStatus,
   applyPatch,
   canPushNow,
   changedMappedFields,
@@ -20,17 +19,12 @@ import {
   toSnapshot,
   validateCustomer,
 } from '@pos/customers-domain';
-import { ChangeReason, CustomerChanged, buildEvent } from '@pos/sync-contracts';
+import { ChangeReason, CustomerChanged, XeroStatus, buildEvent } from '@pos/sync-contracts';
 import { randomUUID } from 'node:crypto';
+import { newOutbox } from '@pos/persistence';
 import { RequestContext } from '@pos/service-kit';
-import { DocumentLocks } from '@pos/service-kit';
-import { CustomerRepository, CustomerWrite } from './customer.repository';
-import { CustomerDoc, OnAccountSale, OutboxEntry, customerLockKey } from './schemas/customer.schema';
-
-const MAX_WRITE_ATTEMPTS = 20;
-
-/** What a mutation wants to write, worked out from the document as read. */
-type Mutation = CustomerWrite | 'unchanged';
+import { CustomerRepository, CustomerWrite, Mutation, notFound } from './customer.repository';
+import { CustomerDoc, OnAccountSale, OutboxEntry } from './schemas/customer.schema';
 
 function validated(fields: CustomerFields): CustomerFields {
   const r = validateCustomer(fields);
@@ -42,7 +36,9 @@ function derived(id: string, fields: CustomerFields) {
   const code = normaliseForSearch(fields.customerCode);
   return {
     searchKeys: searchKeys(fields),
-    sortName: `${normaliseForSearch(displayName(fields))}\u0000${id}`,
+    // \u0001 sorts before any character a name may hold (control characters are refused); not \u0000,
+    // which PostgreSQL's jsonb (FerretDB's PostgreSQL backend) cannot store.
+    sortName: `${normaliseForSearch(displayName(fields))}\u0001${id}`,
     codeKey: code ? code : `~${id}`,
   };
 }
@@ -74,28 +70,21 @@ export function changeEvent(
 
 @Injectable()
 export class CustomersService {
-  constructor(
-    private readonly repo: CustomerRepository,
-    private readonly locks: DocumentLocks,
-  ) {}
+  constructor(private readonly repo: CustomerRepository) {}
 
   async create(retailerId: string, input: CustomerFields | CustomerPatch): Promise<CustomerDoc> {
     const fields = validated(normaliseFields(input));
     const id = randomUUID();
-    // requiredVersion: the version Xero must hold for the customer to count as synced.
-    const xero = { ...newXeroLink(), requiredVersion: 1 };
+    const xero = newXeroLink();
     const changed = MAPPED_FIELDS.filter((f) => fields[f] !== undefined);
     const skeleton = { _id: id, retailerId, xero };
-    return this.repo.insert({
-      ...skeleton,
+    return this.repo.insert(id, {
+      retailerId,
+      xero,
       version: 1,
-      rev: 1,
       fields,
       ...derived(id, fields),
-      outbox: [changeEvent(skeleton, 1, fields, 'created', changed)],
-      outboxSeq: 1,
-      outboxAt: new Date(),
-      relayLock: null,
+      ...newOutbox([changeEvent(skeleton, 1, fields, 'created', changed)]),
       sales: [],
       onAccountTotal: 0,
       deletedAt: null,
@@ -108,18 +97,13 @@ export class CustomersService {
    */
   async createLinked(retailerId: string, id: string, input: CustomerFields, xero: XeroLink): Promise<CustomerDoc> {
     const fields = validated(normaliseFields(input));
-    return this.repo.insert({
-      _id: id,
+    return this.repo.insert(id, {
       retailerId,
       version: 1,
-      rev: 1,
       fields,
       ...derived(id, fields),
       xero: { ...xero, requiredVersion: 1 },
-      outbox: [],
-      outboxSeq: 0,
-      outboxAt: null,
-      relayLock: null,
+      ...newOutbox(),
       sales: [],
       onAccountTotal: 0,
       deletedAt: null,
@@ -150,8 +134,7 @@ export class CustomersService {
       const version = doc.version + 1;
       const set: CustomerWrite['set'] = { version, fields, ...derived(id, fields) };
       if (!changed.length) return { set };
-      const xero = onChangeRequested(doc.xero, changed, false);
-      set.xero = { ...xero, requiredVersion: version };
+      set.xero = onChangeRequested(doc.xero, changed, false, version);
       return { set, event: changeEvent(doc, version, fields, 'updated', changed) };
     });
   }
@@ -187,38 +170,19 @@ export class CustomersService {
   }
 
   private fullPush(doc: CustomerDoc, reason: ChangeReason, sale?: OnAccountSale): CustomerWrite {
-    const xero = onChangeRequested(doc.xero, MAPPED_FIELDS, true);
     return {
-      set: { xero: { ...xero, requiredVersion: doc.version } },
+      set: { xero: onChangeRequested(doc.xero, MAPPED_FIELDS, true, doc.version) },
       event: changeEvent(doc, doc.version, doc.fields, reason, MAPPED_FIELDS),
       sale,
     };
   }
 
   /**
-   * Read, decide, compare-and-set; on a concurrent write, read again and decide again. This keeps
-   * every rule applied to the latest state without multi-document transactions. Writes to one
-   * customer are serialised (DocumentLocks): in memory, and where the server's conditional updates
-   * are not atomic (FerretDB) through a lock document as well.
+   * Read, decide, write if nobody else wrote, else decide again on the fresh customer: every rule is
+   * applied to the latest state without multi-document transactions (DocumentWrites knows how).
    */
   mutate(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
-    return this.locks.run(customerLockKey(id), () => this.mutateNow(retailerId, id, decide));
-  }
-
-  private async mutateNow(retailerId: string, id: string, decide: (doc: CustomerDoc) => Mutation): Promise<CustomerDoc> {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const doc = await this.repo.find(retailerId, id);
-      if (!doc) throw notFound(id);
-      const m = decide(doc);
-      if (m === 'unchanged') return doc;
-      const written = await this.repo.write(doc, m);
-      if (written) return written;
-    }
-    throw new ConflictException({
-      statusCode: 409,
-      error: 'Conflict',
-      message: `customer ${id} kept changing under ${MAX_WRITE_ATTEMPTS} concurrent writes; try again`,
-    });
+    return this.repo.update(retailerId, id, decide);
   }
 }
 
@@ -228,8 +192,4 @@ function checkVersion(doc: CustomerDoc, ifMatch: number | undefined): void {
       currentVersion: doc.version,
     });
   }
-}
-
-function notFound(id: string): DomainError {
-  return new DomainError('CUSTOMER.NOT_FOUND', `no customer ${id}`);
 }

@@ -1,11 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ImportedContact } from '@pos/customers-domain';
-import { DocumentLocks } from '@pos/service-kit';
-import { Model, UpdateQuery } from 'mongoose';
-import { OutboxEntry } from '../customers/schemas/customer.schema';
+import { Change, DocumentMissing, DocumentWrites, NewDoc, OutboxEntry, UNCHANGED, appendToOutbox } from '@pos/persistence';
+import { ACTIVE_IMPORT_JOB_STATUSES } from '@pos/sync-contracts';
+import { Model } from 'mongoose';
 import {
-  ACTIVE_STATUSES,
   IMPORT_CLAIMS,
   IMPORT_JOBS,
   IMPORT_PROBLEMS,
@@ -14,12 +13,17 @@ import {
   ImportJobDoc,
   ImportProblemDoc,
   ImportSlotDoc,
-  claimId,
-  importLockKey,
-  importSlotLockKey,
+  importClaimRef,
+  importJobRef,
+  importProblemRef,
+  importSlotRef,
 } from './schemas/import.schema';
 
-const MAX_WRITE_ATTEMPTS = 20;
+/**
+ * A slot naming a job that does not exist (yet) is held this long: the job is written just after
+ * the slot, and a crash in between must not keep the retailer from importing for ever.
+ */
+const SLOT_WITHOUT_JOB_MS = 60_000;
 
 /** What a change to a job writes: fields, and an event appended to its outbox in the same write. */
 export interface JobWrite {
@@ -27,26 +31,14 @@ export interface JobWrite {
   event?: OutboxEntry;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; message?: string } | null;
-  return !!e && (e.code === 11000 || /E11000|UNIQUE constraint failed/.test(e.message ?? ''));
-}
-
-/** A write that kept losing its compare-and-set (many writers at once): the caller retries later. */
-export class ImportWriteContention extends Error {
-  constructor(what: string) {
-    super(`${what} kept changing under ${MAX_WRITE_ATTEMPTS} concurrent writes`);
-    this.name = 'ImportWriteContention';
-  }
-}
+/** The import holding the retailer's slot: the job, or only its id when the job is being written just now. */
+export type RunningImport = { id: string; status: ImportJobDoc['status'] };
 
 /**
- * Every write the import makes to its own documents, each a single-document write: the job
- * (compare-and-set on `rev`, with its embedded outbox), the retailer's "current import" slot, the
- * claims on POS customers, and the per-contact problems. Writers of one document are serialised
- * by DocumentLocks (FerretDB's conditional updates are not atomic).
+ * Every write the import makes to its own documents, each a single-document write through
+ * DocumentWrites: the job (with its embedded outbox), the retailer's "current import" slot, the
+ * claims on POS customers, and the per-contact problems.
  */
-// TODO(merge): the generic single-document write helper replaces the DocumentLocks + `rev` loops here.
 @Injectable()
 export class ImportRepository implements OnModuleInit {
   constructor(
@@ -54,7 +46,7 @@ export class ImportRepository implements OnModuleInit {
     @InjectModel(IMPORT_SLOTS) private readonly slots: Model<ImportSlotDoc>,
     @InjectModel(IMPORT_CLAIMS) private readonly claims: Model<ImportClaimDoc>,
     @InjectModel(IMPORT_PROBLEMS) private readonly problemsModel: Model<ImportProblemDoc>,
-    private readonly locks: DocumentLocks,
+    private readonly writes: DocumentWrites,
   ) {}
 
   async onModuleInit() {
@@ -83,89 +75,65 @@ export class ImportRepository implements OnModuleInit {
   /**
    * One import per retailer: takes the retailer's slot for the job `make` builds, unless the
    * import holding it is still queued or running (returned instead). The slot is written before
-   * the job: a crash in between leaves a slot naming no job, which counts as free.
+   * the job, on the condition that it still names the import read here (so two starters cannot
+   * both take it); a slot naming no job counts as free once SLOT_WITHOUT_JOB_MS have passed.
    */
-  async startIfIdle(retailerId: string, make: () => Omit<ImportJobDoc, 'createdAt' | 'updatedAt'>): Promise<{ started?: ImportJobDoc; running?: ImportJobDoc }> {
-    return this.locks.run(importSlotLockKey(retailerId), async () => {
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const slot = await this.slots.findById(retailerId).lean<ImportSlotDoc>().exec();
-        const holder = slot ? await this.findJob(slot.importId) : null;
-        if (holder && ACTIVE_STATUSES.includes(holder.status)) return { running: holder };
-        const job = make();
-        if (!slot) {
-          try {
-            await this.slots.create({ _id: retailerId, importId: job._id, rev: 1 });
-          } catch (err) {
-            if (isDuplicateKey(err)) continue;
-            throw err;
-          }
-        } else {
-          const r = await this.slots
-            .updateOne(this.locks.conditional(retailerId, { rev: slot.rev }), { $set: { importId: job._id }, $inc: { rev: 1 } })
-            .exec();
-          if (!r.matchedCount) continue;
-        }
-        const created = await this.jobs.create(job);
-        return { started: created.toObject() as ImportJobDoc };
-      }
-      throw new ImportWriteContention(`the import slot of retailer ${retailerId}`);
-    });
+  async startIfIdle(retailerId: string, make: () => NewDoc<ImportJobDoc> & { _id: string }): Promise<{ started?: ImportJobDoc; running?: RunningImport }> {
+    for (;;) {
+      const slot = await this.writes.read(importSlotRef(retailerId));
+      const running = slot ? await this.holder(slot) : undefined;
+      if (running) return { running };
+      const { _id: id, ...job } = make();
+      let taken = false;
+      await this.writes.upsert(importSlotRef(retailerId), (now) => {
+        if ((now?.importId ?? null) !== (slot?.importId ?? null)) return UNCHANGED; // another start got here first
+        taken = true;
+        return { importId: id, takenAt: new Date() };
+      });
+      if (taken) return { started: await this.writes.create(importJobRef(id), job) };
+    }
   }
 
-  /** Read, decide, compare-and-set on `rev`; on a concurrent write, read and decide again. */
-  updateJob(id: string, decide: (job: ImportJobDoc) => JobWrite | 'unchanged'): Promise<ImportJobDoc | null> {
-    return this.locks.run(importLockKey(id), async () => {
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const job = await this.findJob(id);
-        if (!job) return null;
+  /** The queued or running import a slot names, if any. */
+  private async holder(slot: ImportSlotDoc): Promise<RunningImport | undefined> {
+    const job = await this.findJob(slot.importId);
+    if (job) return ACTIVE_IMPORT_JOB_STATUSES.includes(job.status) ? { id: job._id, status: job.status } : undefined;
+    const fresh = Date.now() - new Date(slot.takenAt).getTime() < SLOT_WITHOUT_JOB_MS;
+    return fresh ? { id: slot.importId, status: 'queued' } : undefined;
+  }
+
+  /** Read, decide, write the change (and its event, in the same write) unless the job changed meanwhile, then decide again. Null: no such job. */
+  async updateJob(id: string, decide: (job: ImportJobDoc) => JobWrite | 'unchanged'): Promise<ImportJobDoc | null> {
+    try {
+      return await this.writes.update(importJobRef(id), (job) => {
         const w = decide(job);
-        if (w === 'unchanged') return job;
-        const update: UpdateQuery<ImportJobDoc> & Record<string, unknown> = { $set: { ...w.set, updatedAt: new Date() }, $inc: { rev: 1 } };
-        if (w.event) {
-          update.$push = { outbox: w.event };
-          update.$inc = { rev: 1, outboxSeq: 1 };
-          (update.$set as Record<string, unknown>).outboxAt = job.outboxAt ?? w.event.createdAt;
-        }
-        const written = await this.jobs.findOneAndUpdate(this.locks.conditional(id, { rev: job.rev }), update, { new: true }).lean<ImportJobDoc>().exec();
-        if (written) return written;
-      }
-      throw new ImportWriteContention(`import ${id}`);
-    });
+        if (w === UNCHANGED) return UNCHANGED;
+        const change: Change<ImportJobDoc> = { ...w.set };
+        if (w.event) Object.assign(change, appendToOutbox(job, w.event));
+        return change;
+      });
+    } catch (err) {
+      if (err instanceof DocumentMissing) return null;
+      throw err;
+    }
   }
 
   /**
-   * Records that contact `contactId` (on page `page`) matched POS customer `customerId`, once;
+   * Records that contact `contact` (on page `page`) matched POS customer `customerId`, once;
    * returns every contact of the import that matched that customer, in order.
    */
-  claim(importId: string, customerId: string, contact: ImportedContact, page: number): Promise<ImportClaimDoc['claimants']> {
+  async claim(importId: string, customerId: string, contact: ImportedContact, page: number): Promise<ImportClaimDoc['claimants']> {
     const contactId = contact.xeroContactId;
-    const id = claimId(importId, customerId);
-    return this.locks.run(`import-claim:${id}`, async () => {
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-        const doc = await this.claims.findById(id).lean<ImportClaimDoc>().exec();
-        if (doc?.claimants.some((c) => c.contactId === contactId)) return doc.claimants;
-        const claimants = [...(doc?.claimants ?? []), { contactId, page, contact }];
-        if (!doc) {
-          try {
-            await this.claims.create({ _id: id, importId, customerId, claimants, rev: 1 });
-            return claimants;
-          } catch (err) {
-            if (isDuplicateKey(err)) continue;
-            throw err;
-          }
-        }
-        const r = await this.claims
-          .updateOne(this.locks.conditional(id, { rev: doc.rev }), { $set: { claimants }, $inc: { rev: 1 } })
-          .exec();
-        if (r.matchedCount) return claimants;
-      }
-      throw new ImportWriteContention(`claim ${id}`);
+    const doc = await this.writes.upsert(importClaimRef(importId, customerId), (doc) => {
+      if (doc?.claimants.some((c) => c.contactId === contactId)) return UNCHANGED;
+      return { importId, customerId, claimants: [...(doc?.claimants ?? []), { contactId, page, contact }] };
     });
+    return doc?.claimants ?? [];
   }
 
   /** Writes (or rewrites, on a replay) the problem of one contact. */
-  async saveProblem(p: ImportProblemDoc): Promise<void> {
-    await this.problemsModel.replaceOne({ _id: p._id }, p, { upsert: true }).exec();
+  async saveProblem(p: NewDoc<ImportProblemDoc>): Promise<void> {
+    await this.writes.upsert(importProblemRef(p.importId, p.contact.xeroContactId), () => p);
   }
 
   problems(importId: string, limit: number): Promise<ImportProblemDoc[]> {

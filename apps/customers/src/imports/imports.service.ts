@@ -17,6 +17,7 @@ import {
   validateCustomer,
 } from '@pos/customers-domain';
 import { RequestContext } from '@pos/service-kit';
+import { newOutbox } from '@pos/persistence';
 import {
   DEFAULT_MATCH_BY,
   EventDefinition,
@@ -34,7 +35,7 @@ import { OutboxEntry } from '../customers/schemas/customer.schema';
 import { RetailerDoc } from '../retailers/retailer.schema';
 import { Candidate, ImportCandidatesReader } from './import-candidates.reader';
 import { ImportRepository } from './import.repository';
-import { ImportCounts, ImportJobDoc, ImportProblemDoc, NO_COUNTS, ProblemCustomer, problemId } from './schemas/import.schema';
+import { ImportCounts, ImportJobDoc, ImportProblemDoc, NO_COUNTS, ProblemCustomer } from './schemas/import.schema';
 
 /** Problems shown with an import (the counts cover every contact). */
 export const PROBLEMS_SHOWN = 500;
@@ -130,7 +131,6 @@ export class ImportsService {
         status: 'queued',
         dryRun,
         matchBy,
-        rev: 1,
         pagesDone: 0,
         pageCount: null,
         counts: { ...NO_COUNTS },
@@ -139,15 +139,12 @@ export class ImportsService {
         startedAt: null,
         endedAt: null,
         cancelledAt: null,
-        outbox: [event],
-        outboxSeq: 1,
-        outboxAt: event.createdAt,
-        relayLock: null,
+        ...newOutbox([event]),
       };
     });
     if (running) {
-      throw new DomainError('IMPORT.ALREADY_RUNNING', `import ${running._id} is still ${running.status}; wait for it or cancel it`, {
-        importId: running._id,
+      throw new DomainError('IMPORT.ALREADY_RUNNING', `import ${running.id} is still ${running.status}; wait for it or cancel it`, {
+        importId: running.id,
       });
     }
     return started as ImportJobDoc;
@@ -430,7 +427,6 @@ export class ImportsService {
     extra: Pick<ImportProblemDoc, 'rule' | 'otherContacts'>,
   ): Promise<void> {
     return this.repo.saveProblem({
-      _id: problemId(run.job._id, contact.xeroContactId),
       importId: run.job._id,
       page,
       kind,

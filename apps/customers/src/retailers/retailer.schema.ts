@@ -1,7 +1,9 @@
+import { ConnectionStatus } from '@pos/sync-contracts';
+import { collectionOf, docRef } from '@pos/persistence';
 import { Schema } from 'mongoose';
 
 export interface XeroConnectionState {
-  status: 'connected' | 'disconnected' | 'expired';
+  status: ConnectionStatus;
   tenantId?: string;
   organisationName?: string;
   shortCode?: string;
@@ -11,6 +13,8 @@ export interface XeroConnectionState {
 
 export interface RetailerDoc {
   _id: string;
+  /** Bumped by every write (DocumentWrites). */
+  rev: number;
   name: string;
   apiKeyHash: string;
   apiKeyPrefix: string;
@@ -20,10 +24,13 @@ export interface RetailerDoc {
 }
 
 export const RETAILERS = 'retailers';
+export const Retailers = collectionOf<RetailerDoc>(RETAILERS);
+export const retailerRef = (id: string) => docRef(Retailers, id);
 
 export const RetailerSchema = new Schema<RetailerDoc>(
   {
     _id: { type: String, required: true },
+    rev: { type: Number },
     name: { type: String, required: true },
     apiKeyHash: { type: String, required: true },
     apiKeyPrefix: { type: String, required: true },

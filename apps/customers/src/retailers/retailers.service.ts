@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Model } from 'mongoose';
-import { DocumentLocks } from '@pos/service-kit';
-import { RETAILERS, RetailerDoc, XeroConnectionState } from './retailer.schema';
+import { DocumentWrites, UNCHANGED } from '@pos/persistence';
+import { RETAILERS, RetailerDoc, XeroConnectionState, retailerRef } from './retailer.schema';
 
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -13,14 +13,14 @@ export function hashApiKey(key: string): string {
 export class RetailersService {
   constructor(
     @InjectModel(RETAILERS) private readonly retailers: Model<RetailerDoc>,
-    private readonly locks: DocumentLocks,
+    private readonly writes: DocumentWrites,
   ) {}
 
   /** Creates a retailer and its API key; the key is returned here once and only its hash is kept. */
   async create(name: string): Promise<{ id: string; name: string; apiKey: string }> {
     const apiKey = `pos_${randomBytes(32).toString('base64url')}`;
     const id = randomUUID();
-    await this.retailers.create({ _id: id, name, apiKeyHash: hashApiKey(apiKey), apiKeyPrefix: apiKey.slice(0, 8) });
+    await this.writes.create(retailerRef(id), { name, apiKeyHash: hashApiKey(apiKey), apiKeyPrefix: apiKey.slice(0, 8) });
     return { id, name, apiKey };
   }
 
@@ -34,12 +34,10 @@ export class RetailersService {
 
   /** Applies a connection change unless a newer one was already applied (events may arrive out of order). */
   async setXeroConnection(retailerId: string, state: XeroConnectionState): Promise<void> {
-    await this.locks.run(`retailer:${retailerId}`, async () => {
-      const retailer = await this.retailers.findById(retailerId).lean<RetailerDoc>().exec();
+    await this.writes.upsert(retailerRef(retailerId), (retailer) => {
       const shown = retailer?.xeroConnection;
-      if (!retailer || (shown && Date.parse(shown.changedAt) > Date.parse(state.changedAt))) return;
-      const notNewer = { $or: [{ xeroConnection: null }, { 'xeroConnection.changedAt': { $lte: state.changedAt } }] };
-      await this.retailers.updateOne(this.locks.conditional(retailerId, notNewer), { $set: { xeroConnection: state } }).exec();
+      if (!retailer || (shown && Date.parse(shown.changedAt) > Date.parse(state.changedAt))) return UNCHANGED;
+      return { xeroConnection: state };
     });
   }
 }

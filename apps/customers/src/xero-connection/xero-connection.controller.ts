@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { signOAuthState } from '@pos/sync-contracts';
+import { CONNECTION_STATUSES, ConnectionStatus, signOAuthState } from '@pos/sync-contracts';
 import type { Response } from 'express';
 import { CurrentRetailer } from '../auth/auth.guards';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
@@ -11,7 +11,7 @@ import { RetailerDoc } from '../retailers/retailer.schema';
 export const XERO_SCOPES = 'openid profile email offline_access accounting.contacts accounting.settings.read';
 
 export class XeroConnectionResponse {
-  @ApiProperty({ enum: ['connected', 'disconnected', 'expired'] }) status!: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES }) status!: ConnectionStatus;
   @ApiProperty({ nullable: true, type: String }) tenantId!: string | null;
   @ApiProperty({ nullable: true, type: String }) organisationName!: string | null;
   @ApiProperty({ nullable: true, type: String, description: "the organisation's ShortCode, for View-on-Xero links" }) shortCode!: string | null;

@@ -5,7 +5,7 @@ import { SandboxApp, createSandboxApp } from '../app/create-sandbox-app';
 import { SandboxOptionsInput } from '../app/config/sandbox-options';
 import { TokenResponse } from '../app/oauth/oauth-server';
 import { Organisation } from '../app/organisations/organisation';
-import { assertSchema } from './xero-schemas';
+import { assertErrorReply, assertSchema } from './xero-schemas';
 
 export interface Harness {
   sandbox: SandboxApp;
@@ -88,7 +88,10 @@ interface XeroNodeRejection {
   };
 }
 
-/** Awaits a xero-node call: resolves either way; a rejection (a JSON *string* in xero-node 20) is parsed. */
+/**
+ * Awaits a xero-node call: resolves either way; a rejection (a JSON *string* in xero-node 20) is parsed,
+ * and its body checked against the shape Xero sends for that status (`assertErrorReply`).
+ */
 export async function call<M>(
   promise: Promise<{
     response: { status: number; data: unknown; headers: unknown };
@@ -107,6 +110,13 @@ export async function call<M>(
   } catch (e) {
     if (typeof e !== 'string') throw e;
     const parsed = JSON.parse(e) as XeroNodeRejection;
+    // Every error reply a test receives is checked against the shape Xero sends (a dropped connection has status 0 and none).
+    if (parsed.response.statusCode > 0)
+      assertErrorReply(
+        parsed.response.statusCode,
+        parsed.response.body,
+        parsed.response.headers ?? {},
+      );
     return {
       ok: false,
       status: parsed.response.statusCode,
@@ -141,7 +151,10 @@ export async function expectOk<M>(
   return r as CallResult<M> & { raw: Record<string, unknown> };
 }
 
-/** A failed call; 400 bodies are checked against the Contacts endpoints' Error schema. */
+/**
+ * A failed call, its body checked: 400 against the Contacts endpoints' Error schema, the others (which
+ * the OpenAPI leaves without a schema) against the shape Xero documents (`assertErrorReply`).
+ */
 export async function expectFailure(
   promise: Promise<unknown>,
   status: number,
@@ -156,7 +169,7 @@ export async function expectFailure(
     throw new Error(
       `Expected ${status}, got ${r.status}: ${JSON.stringify(r.raw)}`,
     );
-  if (status === 400) assertSchema('accounting#ContactsError', r.raw);
+  assertErrorReply(status, r.raw, r.headers ?? {});
   return r as CallResult & { raw: Record<string, unknown> };
 }
 
@@ -198,6 +211,24 @@ export async function http(
     text,
     json: () => JSON.parse(text) as unknown,
   };
+}
+
+/**
+ * Checks an Accounting API error reply received with plain HTTP (`http()`) the way `call()` checks
+ * xero-node's: the body must have the shape Xero sends for its status. Returns the reply.
+ */
+export function expectXeroError<
+  R extends { status: number; headers: Headers; text: string },
+>(reply: R, status: number): R {
+  if (reply.status !== status)
+    throw new Error(`Expected ${status}, got ${reply.status}: ${reply.text}`);
+  const json = (reply.headers.get('content-type') ?? '').includes('json');
+  assertErrorReply(
+    reply.status,
+    json ? (JSON.parse(reply.text) as unknown) : reply.text,
+    Object.fromEntries(reply.headers.entries()),
+  );
+  return reply;
 }
 
 /** Resolves once `predicate` holds, checking on each turn of the event loop (no timing involved). */

@@ -1,5 +1,5 @@
 /**
- * Validates what the sandbox sends against Xero's own OpenAPI documents (shared reference data), strictly:
+ * Validates what the sandbox sends against Xero's own OpenAPI documents (kept in `apps/xero-sandbox/openapi`), strictly:
  * every schema that defines `properties` gets `additionalProperties: false`, so a field Xero would not send
  * (or a wrong type, or a bad enum value) fails the test.
  *
@@ -23,11 +23,11 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 
 /**
- * Xero's official OpenAPI documents: `XERO_OPENAPI_DIR`, else the project's shared reference folder
- * that sits beside the repository (`../shared/reference/xero-openapi`, as on developer machines and CI).
+ * Xero's official OpenAPI documents (version 16.1.0, MIT licence), copied into the repository at
+ * `apps/xero-sandbox/openapi`; `XERO_OPENAPI_DIR` overrides the folder (e.g. to try a newer release).
  */
 export const REFERENCE_DIR =
-  process.env['XERO_OPENAPI_DIR'] ?? resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'reference', 'xero-openapi');
+  process.env['XERO_OPENAPI_DIR'] ?? resolve(__dirname, '..', '..', 'openapi');
 
 type Schema = Record<string, unknown>;
 
@@ -35,7 +35,9 @@ type Schema = Record<string, unknown>;
 export function loadSpec(file: string): Schema {
   const path = join(REFERENCE_DIR, file);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: the Xero OpenAPI documents are read from ../shared/reference/xero-openapi beside the repository, or from XERO_OPENAPI_DIR`);
+    throw new Error(
+      `${path} is missing: the Xero OpenAPI documents are read from apps/xero-sandbox/openapi, or from XERO_OPENAPI_DIR`,
+    );
   }
   const st = statSync(path);
   const key = createHash('sha1')
@@ -224,4 +226,82 @@ export function assertSchema(ref: string, data: unknown): void {
       `Response does not match ${ref}:\n${lines.join('\n')}\n${JSON.stringify(data).slice(0, 2000)}`,
     );
   }
+}
+
+/**
+ * Error replies the OpenAPI gives no schema for are checked against the shape Xero documents and sends:
+ * - 401 / 403: problem details (`Type`, `Title`, `Status`, `Detail`, `Instance`, `Extensions`), the body
+ *   Xero's Accounting API sends to an unauthenticated or forbidden call (e.g. `Detail: "TokenExpired: ..."`,
+ *   `"AuthenticationUnsuccessful"`, `"AuthorizationUnsuccessful"`);
+ * - 404: Xero's plain-text "The resource you're looking for cannot be found";
+ * - 429: an empty body, `X-Rate-Limit-Problem` naming the limit, `Retry-After` (whole seconds) for every
+ *   limit but the concurrent one (Xero's limits guide);
+ * - 500 / 503: Xero's plain-text messages.
+ * 400 bodies are the OpenAPI's `Error` schema (see `ContactsError`).
+ */
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['Type', 'Title', 'Status', 'Detail', 'Instance', 'Extensions'],
+  properties: {
+    Type: { type: ['string', 'null'] },
+    Title: { type: 'string', enum: ['Unauthorized', 'Forbidden'] },
+    Status: { type: 'integer', enum: [401, 403] },
+    Detail: { type: 'string', minLength: 1 },
+    Instance: { type: 'string', format: 'uuid' },
+    Extensions: { type: 'object' },
+  },
+};
+
+let problemValidator: ValidateFunction | undefined;
+
+export function assertErrorReply(
+  status: number,
+  body: unknown,
+  headers: Record<string, string | undefined>,
+): void {
+  const fail = (why: string) => {
+    throw new Error(
+      `${status} reply does not have Xero's shape: ${why}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
+  };
+  const header = (name: string) =>
+    Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  if (status === 400) return assertSchema('accounting#ContactsError', body);
+  if (status === 401 || status === 403) {
+    problemValidator ??= ajv().compile(PROBLEM_SCHEMA);
+    if (!problemValidator(body))
+      fail(JSON.stringify(problemValidator.errors?.slice(0, 5)));
+    if ((body as { Status: number }).Status !== status)
+      fail('Status differs from the HTTP status');
+    return;
+  }
+  if (status === 404) {
+    if (body !== "The resource you're looking for cannot be found")
+      fail("404 body is not Xero's text");
+    return;
+  }
+  if (status === 429) {
+    if (body !== undefined && body !== null && body !== '')
+      fail('429 body is not empty');
+    const problem = header('x-rate-limit-problem');
+    if (!['minute', 'day', 'concurrent', 'appminute'].includes(problem ?? ''))
+      fail(`X-Rate-Limit-Problem is ${problem}`);
+    const retryAfter = header('retry-after');
+    if (problem === 'concurrent' && retryAfter !== undefined)
+      fail('a concurrent-limit 429 carries Retry-After');
+    if (problem !== 'concurrent' && !/^\d+$/.test(retryAfter ?? ''))
+      fail(`Retry-After is ${retryAfter}`);
+    return;
+  }
+  if (status === 500 || status === 503) {
+    if (
+      typeof body !== 'string' ||
+      (!body.startsWith('An error occurred in Xero') &&
+        !body.startsWith('The Xero API is temporarily unavailable'))
+    )
+      fail("5xx body is not Xero's text");
+    return;
+  }
+  fail('a status the sandbox does not send');
 }

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { AmqpModule, DocumentLocks, HealthController, METRICS_REGISTRY, MetricsController, createLogger, messagingLogger } from '@pos/service-kit';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { documentWritesProvider } from '@pos/persistence';
+import { AmqpModule, ServiceConfigModule, ServiceKitModule, createLogger, messagingLogger } from '@pos/service-kit';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
-import { CustomerChangedConsumer } from '../ledger/customer-changed.consumer';
+import { CustomerChangedController } from '../ledger/customer-changed.controller';
 import { LEDGER, LedgerSchema } from '../ledger/ledger.schema';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 
@@ -15,24 +15,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ServiceConfigModule.forRoot(XERO_SYNC_CONFIG, config),
+        ServiceKitModule.forRoot({ logger }),
         MongooseModule.forRoot(config.MONGODB_URI, { dbName: config.XERO_SYNC_DB_NAME, serverSelectionTimeoutMS: 5000 }),
         MongooseModule.forFeature([{ name: LEDGER, schema: LedgerSchema }]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [CustomerChangedController],
       providers: [
-        { provide: XERO_SYNC_CONFIG, useValue: config },
-        {
-          provide: METRICS_REGISTRY,
-          useFactory: () => {
-            const registry = new Registry();
-            collectDefaultMetrics({ register: registry });
-            return registry;
-          },
-        },
-        DocumentLocks,
+        documentWritesProvider,
         SyncLedgerRepository,
-        CustomerChangedConsumer,
       ],
     };
   }

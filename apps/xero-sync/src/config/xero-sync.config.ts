@@ -1,4 +1,4 @@
-import { ServiceConfig, loadConfig } from '@pos/service-kit';
+import { ServiceConfig, loadConfig, requireInProduction } from '@pos/service-kit';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -28,10 +28,5 @@ export class XeroSyncConfig extends ServiceConfig {
 const REQUIRED_IN_PRODUCTION = ['XERO_WEBHOOK_KEY', 'OAUTH_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const;
 
 export function loadXeroSyncConfig(env: Record<string, string | undefined>): XeroSyncConfig {
-  const config = loadConfig(XeroSyncConfig, env);
-  if (config.NODE_ENV === 'production') {
-    const missing = REQUIRED_IN_PRODUCTION.filter((k) => !config[k]);
-    if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
-  }
-  return config;
+  return requireInProduction(loadConfig(XeroSyncConfig, env), REQUIRED_IN_PRODUCTION);
 }

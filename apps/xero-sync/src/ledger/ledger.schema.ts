@@ -1,4 +1,5 @@
 import { LedgerEntry } from '@pos/customers-domain';
+import { collectionOf, docRef } from '@pos/persistence';
 import { Schema } from 'mongoose';
 
 export type LedgerDoc = LedgerEntry & { _id: string; rev: number; createdAt: Date; updatedAt: Date };
@@ -22,4 +23,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
 );
 LedgerSchema.index({ retailerId: 1, customerId: 1 });
 
+export const Ledger = collectionOf<LedgerDoc>(LEDGER);
 export const ledgerId = (retailerId: string, customerId: string) => `${retailerId}:${customerId}`;
+/** A customer's ledger entry: what every write to it (DocumentWrites) names. */
+export const ledgerRef = (retailerId: string, customerId: string) => docRef(Ledger, ledgerId(retailerId, customerId));

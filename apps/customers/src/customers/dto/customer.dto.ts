@@ -1,10 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH, XERO_STATUSES, XeroStatus } from '@pos/customers-domain';
-import { Transform, Type } from 'class-transformer';
-import { IsPlainText } from '../../common/plain-text';
+import { ADDRESS_MAX_LENGTH, FIELD_MAX_LENGTH } from '@pos/customers-domain';
 import {
-  IsEmail,
+  CONNECTION_STATUSES,
+  ConnectionStatus,
+  PUSH_OUTCOMES,
+  PushOutcome,
+  SYNC_ERROR_KINDS,
+  SyncErrorKind,
+  XERO_STATUSES,
+  XeroStatus,
+} from '@pos/sync-contracts';
+import { Transform, Type } from 'class-transformer';
+import { HasAtMostDecimals, IsEmailAddress, IsPlainText } from '../../common/plain-text';
+import {
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -71,7 +80,7 @@ export class CustomerDto {
   @IsString()
   @MaxLength(L.email)
   @Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? null : value))
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmailAddress()
   email?: string;
 
   @Text(L.phone) phone?: string;
@@ -88,6 +97,7 @@ export class SearchCustomersQuery {
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsPlainText()
   q?: string;
 
   @ApiPropertyOptional({ enum: XERO_STATUSES }) @IsOptional() @IsIn(XERO_STATUSES) xeroStatus?: XeroStatus;
@@ -111,7 +121,8 @@ export class SearchCustomersQuery {
 
 export class OnAccountSaleDto {
   @ApiProperty({ description: 'sale amount, greater than 0, at most 4 decimal places', example: 25.5 })
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @HasAtMostDecimals(4)
   @Min(0.0001)
   @Max(1e12)
   amount!: number;
@@ -151,7 +162,7 @@ export class OnAccountSaleResponse {
 }
 
 class SyncErrorResponse {
-  @ApiProperty({ enum: ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] }) kind!: string;
+  @ApiProperty({ enum: SYNC_ERROR_KINDS }) kind!: SyncErrorKind;
   @ApiProperty({ description: "Xero's reason" }) message!: string;
   @ApiProperty() version!: number;
   @ApiProperty() at!: string;
@@ -161,12 +172,12 @@ class PushAttemptResponse {
   @ApiProperty() at!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [String] }) fields!: string[];
-  @ApiProperty({ enum: ['succeeded', 'failed', 'retrying'] }) outcome!: string;
+  @ApiProperty({ enum: PUSH_OUTCOMES }) outcome!: PushOutcome;
   @ApiPropertyOptional() error?: string;
 }
 
 class ConnectionSummary {
-  @ApiProperty({ enum: ['connected', 'disconnected', 'expired'] }) status!: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES }) status!: ConnectionStatus;
   @ApiProperty({ nullable: true, type: String }) organisationName!: string | null;
 }
 

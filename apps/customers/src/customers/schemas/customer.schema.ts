@@ -1,14 +1,9 @@
 import { CustomerFields, XeroLink } from '@pos/customers-domain';
+import { OutboxEntry, OutboxFields, collectionOf, docRef } from '@pos/persistence';
 import { Schema } from 'mongoose';
 
 /** An event waiting in the customer's own document until the relay has published it. */
-export interface OutboxEntry {
-  eventId: string;
-  routingKey: string;
-  body: Record<string, unknown>;
-  correlationId?: string;
-  createdAt: Date;
-}
+export type { OutboxEntry };
 
 export interface OnAccountSale {
   id: string;
@@ -17,12 +12,13 @@ export interface OnAccountSale {
   at: Date;
 }
 
-export interface CustomerDoc {
+/** A customer and, in the same document, the events about it that wait to be published (the outbox). */
+export interface CustomerDoc extends OutboxFields {
   _id: string;
   retailerId: string;
   /** Bumped by every change to the customer's details. */
   version: number;
-  /** Bumped by every write to the document except the relay's; writers compare-and-set on it. */
+  /** Bumped by every write to the document (DocumentWrites compare-and-sets on it). */
   rev: number;
   fields: CustomerFields;
   /** Normalised prefixes for case-insensitive search (no collation or $text, see DESIGN §6). */
@@ -31,13 +27,7 @@ export interface CustomerDoc {
   sortName: string;
   /** Unique per retailer: the normalised customer code, or `~id` when there is none (no partial indexes). */
   codeKey: string;
-  xero: XeroLink & { requiredVersion?: number };
-  outbox: OutboxEntry[];
-  /** Bumped by every append to the outbox; the relay compare-and-sets on it. */
-  outboxSeq: number;
-  /** Set while the outbox holds entries: what the relay looks for. */
-  outboxAt?: Date | null;
-  relayLock?: { owner: string; until: Date } | null;
+  xero: XeroLink;
   sales: OnAccountSale[];
   /** Ids of the sync events already applied, newest first (idempotent consumption). */
   appliedEventIds?: string[];
@@ -49,8 +39,9 @@ export interface CustomerDoc {
 
 export const CUSTOMERS = 'customers';
 
-/** The DocumentLocks key of a customer document: every writer of the document takes it. */
-export const customerLockKey = (id: string) => `customer:${id}`;
+export const Customers = collectionOf<CustomerDoc>(CUSTOMERS);
+/** A customer document: what every write to it (DocumentWrites) names. */
+export const customerRef = (id: string) => docRef(Customers, id);
 
 // Arrays of free-form subdocuments are declared as Mixed: their shape is owned by the domain types above.
 export const CustomerSchema = new Schema<CustomerDoc>(

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MATCH_RULES, MatchRule } from '@pos/customers-domain';
+import { IMPORT_JOB_STATUSES, MATCH_BY, MatchBy } from '@pos/sync-contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IMPORT_STATUSES } from '../schemas/import.schema';
 
 export class StartImportDto {
   @ApiPropertyOptional({ default: false, description: 'store the same report and change nothing' })
@@ -11,18 +10,18 @@ export class StartImportDto {
   dryRun?: boolean;
 
   @ApiPropertyOptional({
-    enum: MATCH_RULES,
+    enum: MATCH_BY,
     isArray: true,
-    default: MATCH_RULES,
+    default: MATCH_BY,
     description: 'the rules that find a contact among the POS customers, in order: the first that finds any customer decides',
   })
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
-  @ArrayMaxSize(MATCH_RULES.length)
+  @ArrayMaxSize(MATCH_BY.length)
   @ArrayUnique()
-  @IsIn(MATCH_RULES, { each: true })
-  matchBy?: MatchRule[];
+  @IsIn(MATCH_BY, { each: true })
+  matchBy?: MatchBy[];
 }
 
 export class ListImportsQuery {
@@ -78,7 +77,7 @@ class ImportProblemResponse {
   @ApiProperty({ description: 'several_customers, customer_linked_elsewhere, contacts_share_customer, or the refusal code' }) reason!: string;
   @ApiProperty() message!: string;
   @ApiProperty() page!: number;
-  @ApiPropertyOptional({ enum: MATCH_RULES }) rule?: string;
+  @ApiPropertyOptional({ enum: MATCH_BY }) rule?: string;
   @ApiProperty({ type: Object, description: 'the Xero contact as the import read it' }) contact!: object;
   @ApiProperty({ type: [ProblemCustomerResponse], description: 'the POS customer(s) it matched' }) customers!: ProblemCustomerResponse[];
   @ApiPropertyOptional({ description: 'the other contacts of this import that matched the same customer' }) otherContacts?: unknown[];
@@ -86,9 +85,9 @@ class ImportProblemResponse {
 
 export class ImportResponse {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: IMPORT_STATUSES }) status!: string;
+  @ApiProperty({ enum: IMPORT_JOB_STATUSES }) status!: string;
   @ApiProperty() dryRun!: boolean;
-  @ApiProperty({ enum: MATCH_RULES, isArray: true }) matchBy!: string[];
+  @ApiProperty({ enum: MATCH_BY, isArray: true }) matchBy!: string[];
   @ApiProperty({ type: ImportPagesResponse }) pages!: ImportPagesResponse;
   @ApiProperty({ type: ContactCountsResponse }) contacts!: ContactCountsResponse;
   @ApiProperty({ description: 'what the status means and what happens next' }) summary!: string;

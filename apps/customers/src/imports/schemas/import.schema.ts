@@ -1,11 +1,7 @@
 import { ImportedContact, MatchRule } from '@pos/customers-domain';
+import { OutboxFields, collectionOf, docRef } from '@pos/persistence';
+import { ImportJobStatus, ImportStatus } from '@pos/sync-contracts';
 import { Schema } from 'mongoose';
-import { OutboxEntry } from '../../customers/schemas/customer.schema';
-
-export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export const IMPORT_STATUSES: readonly ImportStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
-/** An import in one of these holds the retailer's "current import" slot. */
-export const ACTIVE_STATUSES: readonly ImportStatus[] = ['queued', 'running'];
 
 export interface ImportCounts {
   seen: number;
@@ -30,13 +26,14 @@ export const NO_COUNTS: ImportCounts = {
   refused: 0,
 };
 
-export interface ImportJobDoc {
+/** An import job and, in the same document, the events about it that wait to be published (the outbox). */
+export interface ImportJobDoc extends OutboxFields {
   _id: string;
   retailerId: string;
-  status: ImportStatus;
+  status: ImportJobStatus;
   dryRun: boolean;
   matchBy: MatchRule[];
-  /** Bumped by every write except the relay's; writers compare-and-set on it. */
+  /** Bumped by every write to the document (DocumentWrites compare-and-sets on it). */
   rev: number;
   /** Pages are applied in order: pages 1..pagesDone are applied (a page at or below it is a no-op). */
   pagesDone: number;
@@ -46,21 +43,17 @@ export interface ImportJobDoc {
   /** Pages that arrived after the import was cancelled, and were ignored. */
   pagesIgnored: number[];
   /** What xero-sync reported at the end; the job completes once every reported page is applied. */
-  finished: { status: 'completed' | 'failed'; pages: number; error?: string; at: string } | null;
+  finished: { status: ImportStatus; pages: number; error?: string; at: string } | null;
   startedAt: Date | null;
   endedAt: Date | null;
   cancelledAt: Date | null;
-  /** Outbox embedded like the customers' (same fields, same relay): the job and its events are one write. */
-  outbox: OutboxEntry[];
-  outboxSeq: number;
-  outboxAt?: Date | null;
-  relayLock?: { owner: string; until: Date } | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const IMPORT_JOBS = 'imports';
-export const importLockKey = (id: string) => `import:${id}`;
+export const ImportJobs = collectionOf<ImportJobDoc>(IMPORT_JOBS);
+export const importJobRef = (id: string) => docRef(ImportJobs, id);
 
 export const ImportJobSchema = new Schema<ImportJobDoc>(
   {
@@ -92,12 +85,20 @@ ImportJobSchema.index({ outboxAt: 1 });
 export interface ImportSlotDoc {
   _id: string;
   importId: string;
+  /** When the slot was taken: the job is written just after it (a slot naming no job is free once this is old). */
+  takenAt: Date;
   rev: number;
 }
 export const IMPORT_SLOTS = 'import_slots';
-export const importSlotLockKey = (retailerId: string) => `import-slot:${retailerId}`;
+export const ImportSlots = collectionOf<ImportSlotDoc>(IMPORT_SLOTS);
+export const importSlotRef = (retailerId: string) => docRef(ImportSlots, retailerId);
 export const ImportSlotSchema = new Schema<ImportSlotDoc>(
-  { _id: { type: String, required: true }, importId: { type: String, required: true }, rev: { type: Number, required: true } },
+  {
+    _id: { type: String, required: true },
+    importId: { type: String, required: true },
+    takenAt: { type: Date, required: true },
+    rev: { type: Number, required: true },
+  },
   { collection: IMPORT_SLOTS, versionKey: false },
 );
 
@@ -114,7 +115,8 @@ export interface ImportClaimDoc {
   rev: number;
 }
 export const IMPORT_CLAIMS = 'import_claims';
-export const claimId = (importId: string, customerId: string) => `${importId}:${customerId}`;
+export const ImportClaims = collectionOf<ImportClaimDoc>(IMPORT_CLAIMS);
+export const importClaimRef = (importId: string, customerId: string) => docRef(ImportClaims, `${importId}:${customerId}`);
 export const ImportClaimSchema = new Schema<ImportClaimDoc>(
   {
     _id: { type: String, required: true },
@@ -149,9 +151,11 @@ export interface ImportProblemDoc {
   otherContacts?: { xeroContactId: string; name?: string; emailAddress?: string }[];
   rule?: MatchRule;
   at: Date;
+  rev: number;
 }
 export const IMPORT_PROBLEMS = 'import_problems';
-export const problemId = (importId: string, contactId: string) => `${importId}:${contactId}`;
+export const ImportProblems = collectionOf<ImportProblemDoc>(IMPORT_PROBLEMS);
+export const importProblemRef = (importId: string, contactId: string) => docRef(ImportProblems, `${importId}:${contactId}`);
 export const ImportProblemSchema = new Schema<ImportProblemDoc>(
   {
     _id: { type: String, required: true },
@@ -165,6 +169,7 @@ export const ImportProblemSchema = new Schema<ImportProblemDoc>(
     otherContacts: { type: Schema.Types.Mixed },
     rule: { type: String },
     at: { type: Date, required: true },
+    rev: { type: Number, required: true },
   },
   { collection: IMPORT_PROBLEMS, versionKey: false, minimize: false },
 );

@@ -228,6 +228,12 @@ export class AdminConfigController {
     return this.rt.webhooks.listDeliveries(tenantId);
   }
 
+  /** Each webhook subscription (URL) and whether it is OK or DISABLED (after its retries ran out). */
+  @Get('webhooks/subscriptions')
+  subscriptions(): unknown[] {
+    return this.rt.webhooks.listSubscriptions();
+  }
+
   @Post('webhooks/flush')
   @HttpCode(200)
   async flush(): Promise<unknown[]> {

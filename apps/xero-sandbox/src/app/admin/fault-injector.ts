@@ -9,6 +9,12 @@ export interface FaultConfig {
   failNext?: number;
   /** 500 or 503 (default 503). */
   errorStatus?: 500 | 503;
+  /**
+   * Share of calls / next N calls answered 500 *after* the write happened (a write is processed, then
+   * the reply is Xero's 500; a GET is simply answered 500). With an Idempotency-Key the 500 is remembered.
+   */
+  failAfterWriteRate?: number;
+  failAfterWriteNext?: number;
   /** Added before processing, holding the call's concurrency slot. */
   latencyMs?: number;
   /** Share of calls that never get an answer (until the client gives up or the sandbox stops). */
@@ -27,12 +33,17 @@ export interface FaultConfig {
 export interface FaultDecision {
   force429?: { problem: LimitProblem; retryAfterSec: number };
   error?: 500 | 503;
+  /** The error comes after the write (failAfterWrite*). */
+  errorAfterWrite?: boolean;
   latencyMs: number;
   hang: boolean;
   lostReply: boolean;
 }
 
-/** Injected faults for the Accounting API: errors, latency, hung calls, forced 429s, lost replies. */
+/**
+ * Injected faults for the Accounting API: errors (before or after the write), latency, hung calls, forced
+ * 429s, lost replies (written, connection dropped before the reply).
+ */
 export class FaultInjector {
   private config: FaultConfig = {};
 
@@ -48,6 +59,7 @@ export class FaultInjector {
       'hangRate',
       'force429Rate',
       'lostReplyRate',
+      'failAfterWriteRate',
     ] as const) {
       const v = config[k];
       if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1))
@@ -73,7 +85,12 @@ export class FaultInjector {
   }
 
   private take(
-    key: 'failNext' | 'hangNext' | 'force429Next' | 'lostReplyNext',
+    key:
+      | 'failNext'
+      | 'hangNext'
+      | 'force429Next'
+      | 'lostReplyNext'
+      | 'failAfterWriteNext',
   ): boolean {
     const n = this.config[key];
     if (n && n > 0) {
@@ -106,6 +123,8 @@ export class FaultInjector {
       return { ...decision, hang: true };
     if (this.take('failNext') || this.roll(c.errorRate))
       return { ...decision, error: c.errorStatus ?? 503 };
+    if (this.take('failAfterWriteNext') || this.roll(c.failAfterWriteRate))
+      return { ...decision, error: 500, errorAfterWrite: true };
     if (this.take('lostReplyNext') || this.roll(c.lostReplyRate))
       return { ...decision, lostReply: true };
     return decision;

@@ -2,7 +2,13 @@ import type { NextFunction, Request, Response } from 'express';
 import { sleep } from '../core/clock';
 import { SandboxRuntime } from '../sandbox-runtime';
 import { redactHeaders } from '../admin/request-log';
-import { ApiContext, SandboxRequest, problem, sendXero } from './xero-http';
+import {
+  ApiContext,
+  SandboxRequest,
+  problem,
+  sendXero,
+  serverErrorResult,
+} from './xero-http';
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -41,7 +47,8 @@ function header(req: Request, name: string): string | undefined {
 /**
  * Everything an Accounting API (or connections) call goes through before its controller, in Xero's order:
  * request log, bearer token (401), tenant granted to the token (403), scope (401), forced 429s, the limits
- * (429 with Retry-After and X-Rate-Limit-Problem), then injected latency, hangs and errors.
+ * (429 with X-Rate-Limit-Problem, and Retry-After except for the concurrent limit), then injected latency,
+ * hangs and errors (a write's error is answered by its controller, under its Idempotency-Key).
  */
 export function apiPipeline(
   rt: SandboxRuntime,
@@ -144,7 +151,10 @@ export function apiPipeline(
       ctx.outcome = forced
         ? `forced-429-${admission.problem}`
         : `429-${admission.problem}`;
-      res.setHeader('Retry-After', String(admission.retryAfterSec));
+      // Xero sends Retry-After only for the minute, app-minute and day limits, never for the
+      // concurrent limit (its limits guide); X-Rate-Limit-Problem always names the limit. The body is empty.
+      if (admission.problem !== 'concurrent')
+        res.setHeader('Retry-After', String(admission.retryAfterSec));
       res.setHeader('X-Rate-Limit-Problem', admission.problem);
       res.status(429).end();
       return;
@@ -162,15 +172,16 @@ export function apiPipeline(
       return;
     }
     if (fault.error) {
+      if (req.method !== 'GET') {
+        // A write: the controller answers the error, so an Idempotency-Key remembers it.
+        ctx.injectedError = {
+          status: fault.error,
+          when: fault.errorAfterWrite ? 'after-write' : 'before-write',
+        };
+        return next();
+      }
       ctx.outcome = `injected-${fault.error}`;
-      sendXero(req, res, {
-        status: fault.error,
-        body:
-          fault.error === 500
-            ? 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.'
-            : 'The Xero API is temporarily unavailable. Please try again later.',
-        contentType: 'text',
-      });
+      sendXero(req, res, serverErrorResult(fault.error));
       return;
     }
     if (fault.lostReply) ctx.lostReply = true;

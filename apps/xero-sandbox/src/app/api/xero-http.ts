@@ -12,6 +12,11 @@ export interface ApiContext {
   providerName: string;
   /** Injected fault: process the call, then drop the reply. */
   lostReply?: boolean;
+  /**
+   * Injected server error on a write, applied by the controller so that an `Idempotency-Key` remembers it:
+   * `before-write` answers without writing, `after-write` writes, then answers the error.
+   */
+  injectedError?: { status: 500 | 503; when: 'before-write' | 'after-write' };
   /** Set by `sendXero`, read by the request log. */
   responseBody?: unknown;
   outcome?: string;
@@ -67,6 +72,36 @@ export function postDataInvalid(message: string): Record<string, unknown> {
     ErrorNumber: 17,
     Type: 'PostDataInvalidException',
     Message: message,
+  };
+}
+
+/** Xero's plain-text bodies for a 500 and a 503. */
+export function serverErrorResult(status: 500 | 503): XeroResult {
+  return {
+    status,
+    body:
+      status === 500
+        ? 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.'
+        : 'The Xero API is temporarily unavailable. Please try again later.',
+    contentType: 'text',
+  };
+}
+
+/** Runs a write under the injected server error the pipeline chose for it, if any. */
+export function withInjectedError(
+  ctx: ApiContext,
+  exec: () => XeroResult,
+): () => XeroResult {
+  const fault = ctx.injectedError;
+  if (!fault) return exec;
+  return () => {
+    if (fault.when === 'before-write') {
+      ctx.outcome = `injected-${fault.status}`;
+      return serverErrorResult(fault.status);
+    }
+    exec();
+    ctx.outcome = `injected-${fault.status}-after-write`;
+    return serverErrorResult(fault.status);
   };
 }
 

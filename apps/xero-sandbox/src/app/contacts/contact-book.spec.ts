@@ -102,4 +102,48 @@ describe('ContactBook', () => {
       'Numbered',
     );
   });
+
+  it('keeps ContactNumber unique across all contacts, archived and merged ones included', () => {
+    const a = book.adminCreate({ Name: 'A', ContactNumber: 'N-1' });
+    const b = book.adminCreate({ Name: 'B', ContactNumber: 'N-2' });
+    book.merge(a.ContactID, b.ContactID);
+    const reuse = book.write({ Name: 'C', ContactNumber: ' n-1 ' }, 'create');
+    expect(!reuse.ok && reuse.errors).toEqual([
+      'The contact number  n-1  is already assigned to another contact. The contact number must be unique across all contacts.',
+    ]);
+    expect(
+      book.write({ ContactID: b.ContactID, ContactNumber: 'N-2' }, 'upsert').ok,
+    ).toBe(true);
+    // freed once its holder takes another number
+    expect(
+      book.write({ ContactID: b.ContactID, ContactNumber: 'N-3' }, 'upsert').ok,
+    ).toBe(true);
+    expect(book.write({ Name: 'D', ContactNumber: 'N-2' }, 'create').ok).toBe(
+      true,
+    );
+    expect(book.findByNumber('N-3')?.ContactID).toBe(b.ContactID);
+    expect(book.findByNumber('n-3')).toBeUndefined();
+  });
+
+  it('lets an archived contact only be restored, and a merged one not even that', () => {
+    const a = book.adminCreate({ Name: 'Arch', ContactStatus: 'ARCHIVED' });
+    const edit = book.write(
+      { ContactID: a.ContactID, FirstName: 'X' },
+      'upsert',
+    );
+    expect(!edit.ok && edit.errors[0]).toMatch(/archived and cannot be edited/);
+    expect(
+      book.write({ ContactID: a.ContactID, ContactStatus: 'ACTIVE' }, 'upsert')
+        .ok,
+    ).toBe(true);
+    const keep = book.adminCreate({ Name: 'Keep' });
+    book.merge(a.ContactID, keep.ContactID);
+    const restore = book.write(
+      { ContactID: a.ContactID, ContactStatus: 'ACTIVE' },
+      'upsert',
+    );
+    expect(!restore.ok && restore.errors).toEqual([
+      'This contact has been merged into another contact and cannot be restored.',
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import {
   ContactStatus,
   StoredContact,
   cloneContact,
+  contactNumberKey,
   nameKey,
 } from './contact';
 import {
@@ -62,6 +63,8 @@ export class ContactBook {
   private readonly byId = new Map<string, StoredContact>();
   /** Active contacts by normalised name, for the uniqueness rule. */
   private readonly activeNames = new Map<string, Set<string>>();
+  /** Every contact (archived and merged ones included) by normalised ContactNumber. */
+  private readonly numbers = new Map<string, Set<string>>();
 
   constructor(
     readonly tenantId: string,
@@ -82,10 +85,16 @@ export class ContactBook {
     return this.byId.get(id.toLowerCase());
   }
 
-  /** GET /Contacts/{ContactNumber}: the first contact (oldest) carrying that number. */
+  /**
+   * GET /Contacts/{ContactNumber}: the contact carrying exactly that number. Xero's documentation does not
+   * say whether the lookup ignores letter case; the sandbox takes the stricter reading and matches the
+   * exact text only (`abc-1` does not find `ABC-1`).
+   */
   findByNumber(contactNumber: string): StoredContact | undefined {
-    for (const c of this.byId.values())
-      if (c.ContactNumber === contactNumber) return c;
+    for (const id of this.numbers.get(contactNumberKey(contactNumber)) ?? []) {
+      const c = this.byId.get(id);
+      if (c?.ContactNumber === contactNumber) return c;
+    }
     return undefined;
   }
 
@@ -119,11 +128,15 @@ export class ContactBook {
     }
     if (target?.Website && !isValidWebsite(target.Website))
       errors.push(Messages.websiteInvalid);
+    if (target) errors.push(...archivedErrors(target, raw));
     if (errors.length > 0) return this.refuse(parsed, errors, target);
 
     const now = this.clock.now();
     const next = applyPatch(target ?? blankContact(newId(), now), parsed.patch);
-    const nameErrors = this.nameErrors(next, parsed.patch.strings.Name);
+    const nameErrors = [
+      ...this.nameErrors(next, parsed.patch.strings.Name),
+      ...this.numberErrors(next),
+    ];
     if (nameErrors.length > 0) return this.refuse(parsed, nameErrors, target);
 
     next.UpdatedDateUTC = now;
@@ -164,21 +177,33 @@ export class ContactBook {
       : [];
   }
 
+  /**
+   * ContactNumber is unique across *all* contacts of the organisation, archived and merged ones included
+   * (Xero keeps it as the external key of a contact). Compared trimmed and case-insensitively: the
+   * stricter reading, as Xero's documentation does not say whether letter case distinguishes two numbers.
+   */
+  private numberErrors(next: StoredContact): string[] {
+    if (!next.ContactNumber?.trim()) return [];
+    const owners = this.numbers.get(contactNumberKey(next.ContactNumber));
+    const clash = owners && [...owners].some((id) => id !== next.ContactID);
+    return clash ? [Messages.contactNumberTaken(next.ContactNumber)] : [];
+  }
+
   private commit(next: StoredContact): void {
     const previous = this.byId.get(next.ContactID);
-    if (previous && previous.ContactStatus === 'ACTIVE') {
-      const set = this.activeNames.get(nameKey(previous.Name));
-      set?.delete(previous.ContactID);
-      if (set && set.size === 0)
-        this.activeNames.delete(nameKey(previous.Name));
-    }
+    if (previous && previous.ContactStatus === 'ACTIVE')
+      unindex(this.activeNames, nameKey(previous.Name), previous.ContactID);
+    if (previous?.ContactNumber)
+      unindex(
+        this.numbers,
+        contactNumberKey(previous.ContactNumber),
+        previous.ContactID,
+      );
     this.byId.set(next.ContactID, next);
-    if (next.ContactStatus === 'ACTIVE') {
-      const key = nameKey(next.Name);
-      const set = this.activeNames.get(key) ?? new Set<string>();
-      set.add(next.ContactID);
-      this.activeNames.set(key, set);
-    }
+    if (next.ContactStatus === 'ACTIVE')
+      index(this.activeNames, nameKey(next.Name), next.ContactID);
+    if (next.ContactNumber)
+      index(this.numbers, contactNumberKey(next.ContactNumber), next.ContactID);
   }
 
   /** A contact created by a person in Xero's web app (or earlier through the API): designations allowed. */
@@ -201,7 +226,10 @@ export class ContactBook {
       parsed.patch,
     );
     applyExtras(next, extras);
-    const nameErrors = this.nameErrors(next, next.Name);
+    const nameErrors = [
+      ...this.nameErrors(next, next.Name),
+      ...this.numberErrors(next),
+    ];
     if (nameErrors.length > 0)
       throw new ContactBookError(nameErrors[0], nameErrors);
     this.commit(next);
@@ -309,6 +337,43 @@ export class ContactBook {
   toJSON(): StoredContact[] {
     return this.all().map(cloneContact);
   }
+}
+
+function index(map: Map<string, Set<string>>, key: string, id: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(id);
+  map.set(key, set);
+}
+
+function unindex(map: Map<string, Set<string>>, key: string, id: string): void {
+  const set = map.get(key);
+  set?.delete(id);
+  if (set && set.size === 0) map.delete(key);
+}
+
+/**
+ * An update of an ARCHIVED contact. Xero's documentation describes archiving as taking a contact out of
+ * use and a merge as final (a merge cannot be undone); it does not describe editing an archived
+ * contact through the API. The sandbox takes the stricter reading: the only update an archived contact
+ * accepts is its restore (`{"ContactID": ..., "ContactStatus": "ACTIVE"}` and nothing else), and a contact
+ * archived by a merge (it has a MergedToContactID) cannot be restored at all.
+ */
+function archivedErrors(target: StoredContact, raw: unknown): string[] {
+  if (target.ContactStatus !== 'ARCHIVED') return [];
+  const fields =
+    typeof raw === 'object' && raw !== null
+      ? Object.entries(raw as Record<string, unknown>)
+          .filter(([, v]) => v !== undefined && v !== null)
+          .map(([k]) => k)
+          .filter((k) => k !== 'ContactID')
+      : [];
+  const restoring =
+    (raw as Record<string, unknown>)['ContactStatus'] === 'ACTIVE';
+  if (target.MergedToContactID && restoring)
+    return [Messages.mergedCannotBeRestored];
+  if (!restoring || fields.some((k) => k !== 'ContactStatus'))
+    return [Messages.archivedNotEditable];
+  return [];
 }
 
 const EXTRA_KEYS = [

@@ -260,7 +260,10 @@ function readByType<T extends string, V extends object>(
     if (!isObject(entry)) continue;
     const type = entry[spec.typeKey];
     if (type === undefined || type === null || type === '') continue; // entries without a type are ignored
-    if (typeof type !== 'string' || !(spec.types as readonly string[]).includes(type)) {
+    if (
+      typeof type !== 'string' ||
+      !(spec.types as readonly string[]).includes(type)
+    ) {
       errors.push(Messages.notInEnum(spec.typeKey, String(type)));
       continue;
     }
@@ -285,7 +288,12 @@ function readByType<T extends string, V extends object>(
   return { echoed, values };
 }
 
-function readPhones(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+function readPhones(
+  entries: unknown[],
+  patch: ContactPatch,
+  echo: Json,
+  errors: string[],
+): void {
   const { echoed, values } = readByType(
     entries,
     {
@@ -301,7 +309,12 @@ function readPhones(entries: unknown[], patch: ContactPatch, echo: Json, errors:
   echo['Phones'] = echoed;
 }
 
-function readAddresses(entries: unknown[], patch: ContactPatch, echo: Json, errors: string[]): void {
+function readAddresses(
+  entries: unknown[],
+  patch: ContactPatch,
+  echo: Json,
+  errors: string[],
+): void {
   const { echoed, values } = readByType(
     entries,
     {
@@ -317,12 +330,17 @@ function readAddresses(entries: unknown[], patch: ContactPatch, echo: Json, erro
   echo['Addresses'] = echoed;
 }
 
+/** Xero accepts at most 5 contact persons on a contact (its Contacts documentation; issue 8, row 10). */
+export const MAX_CONTACT_PERSONS = 5;
+
 function readPersons(
   entries: unknown[],
   patch: ContactPatch,
   echo: Json,
   errors: string[],
 ): void {
+  if (entries.length > MAX_CONTACT_PERSONS)
+    errors.push(Messages.tooManyContactPersons(MAX_CONTACT_PERSONS));
   const persons: ContactPerson[] = [];
   for (const entry of entries) {
     if (!isObject(entry)) continue;

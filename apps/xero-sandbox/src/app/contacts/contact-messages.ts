@@ -7,6 +7,16 @@ export const Messages = {
   nameRequired: 'The contact name must be specified.',
   nameTaken: (name: string) =>
     `The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.`,
+  /** Worded like the name clash (Xero's exact wording for this one is not documented). */
+  contactNumberTaken: (contactNumber: string) =>
+    `The contact number ${contactNumber} is already assigned to another contact. The contact number must be unique across all contacts.`,
+  archivedNotEditable:
+    'This contact is archived and cannot be edited: restore it first by setting only ContactStatus to ACTIVE.',
+  mergedCannotBeRestored:
+    'This contact has been merged into another contact and cannot be restored.',
+  tooManyContactPersons: (max: number) =>
+    `A contact can have at most ${max} contact persons.`,
+  noContacts: 'At least one contact must be supplied.',
   tooLong: (label: string, max: number) =>
     `${label} must not be more than ${max} characters long.`,
   emailInvalid: 'Email address must be valid.',

@@ -28,12 +28,23 @@ describe('runContactQuery', () => {
     contact('Delta', { ContactStatus: 'ARCHIVED' }),
   ];
 
-  it('orders by Name (case-insensitive) by default and excludes ARCHIVED unless asked', () => {
+  it('orders by UpdatedDateUTC, then ContactID, by default and excludes ARCHIVED unless asked', () => {
     expect(runContactQuery(list, {}).contacts.map((c) => c.Name)).toEqual([
+      'charlie',
       'Alpha',
       'bravo',
-      'charlie',
     ]);
+    const sameTime = [contact('z2'), contact('z1')].map((c) => ({
+      ...c,
+      UpdatedDateUTC: 1,
+    }));
+    expect(runContactQuery(sameTime, {}).contacts.map((c) => c.Name)).toEqual([
+      'z2',
+      'z1',
+    ]); // ContactIDs ascending
+    expect(
+      runContactQuery(list, { order: 'Name' }).contacts.map((c) => c.Name),
+    ).toEqual(['Alpha', 'bravo', 'charlie']);
     expect(
       runContactQuery(list, { includeArchived: true }).contacts,
     ).toHaveLength(4);
@@ -53,7 +64,7 @@ describe('runContactQuery', () => {
       pageCount: 2,
       itemCount: 3,
     });
-    expect(r.contacts.map((c) => c.Name)).toEqual(['charlie']);
+    expect(r.contacts.map((c) => c.Name)).toEqual(['bravo']);
     expect(runContactQuery(list, { page: 9 }).contacts).toEqual([]);
     expect(() => runContactQuery(list, { page: 1, pageSize: 1001 })).toThrow(
       QueryError,

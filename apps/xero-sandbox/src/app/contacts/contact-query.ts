@@ -21,6 +21,8 @@ export interface ContactQuery {
   searchTerm?: string;
   /** If-Modified-Since, ms since epoch: only contacts updated after it. */
   modifiedSince?: number;
+  /** Fields the reply leaves out (summaryOnly): a where naming one is refused. */
+  unavailableFields?: readonly string[];
 }
 
 export interface Pagination {
@@ -53,7 +55,10 @@ function compareValues(a: unknown, b: unknown): number {
   return (a as number) < (b as number) ? -1 : 1;
 }
 
-/** `order=Name ASC, UpdatedDateUTC DESC`. Default (and tie-break): Name, then ContactID. */
+/**
+ * `order=Name ASC, UpdatedDateUTC DESC`. Default (and tie-break): UpdatedDateUTC ascending, then ContactID,
+ * Xero's default order for GET /Contacts (the order its paging is stable in).
+ */
 export function parseOrder(order: string | undefined): Comparator {
   const parts: Array<{ field: string; dir: 1 | -1 }> = [];
   for (const raw of (order ?? '').split(',')) {
@@ -69,7 +74,10 @@ export function parseOrder(order: string | undefined): Comparator {
     void fieldType(field);
     parts.push({ field, dir: m[2]?.toUpperCase() === 'DESC' ? -1 : 1 });
   }
-  parts.push({ field: 'Name', dir: 1 }, { field: 'ContactID', dir: 1 });
+  parts.push(
+    { field: 'UpdatedDateUTC', dir: 1 },
+    { field: 'ContactID', dir: 1 },
+  );
   return (a, b) => {
     for (const p of parts) {
       const d = compareValues(fieldValue(a, p.field), fieldValue(b, p.field));
@@ -95,7 +103,9 @@ export function runContactQuery(
   all: Iterable<StoredContact>,
   q: ContactQuery,
 ): ContactQueryResult {
-  const predicate = parseWhere(q.where ?? '');
+  const predicate = parseWhere(q.where ?? '', {
+    unavailable: q.unavailableFields,
+  });
   const comparator = parseOrder(q.order);
   let ids: Set<string> | undefined;
   if (q.ids && q.ids.length > 0) {

@@ -36,16 +36,58 @@ describe('contactJson', () => {
     expect(list['SalesDefaultLineAmountType']).toBeUndefined();
   });
 
-  it('leaves heavy fields out of summaryOnly', () => {
-    const s = contactJson(c, { detailed: false, summaryOnly: true });
+  it("leaves out of summaryOnly exactly the fields Xero's lightweight contact omits", () => {
+    const rich = { ...c, SalesDefaultAccountCode: '200', Website: 'x.com' };
+    rich.Balances = {
+      AccountsReceivable: { Outstanding: 1, Overdue: 0 },
+      AccountsPayable: { Outstanding: 0, Overdue: 0 },
+    };
+    const s = contactJson(rich, { detailed: false, summaryOnly: true });
     for (const k of [
-      'Phones',
       'Addresses',
       'ContactPersons',
       'ContactGroups',
       'Balances',
+      'IsCustomer',
+      'IsSupplier',
+      'SalesDefaultAccountCode',
     ])
       expect(s[k]).toBeUndefined();
+    expect(s).toMatchObject({
+      Phones: expect.any(Array),
+      Website: 'x.com',
+      HasAttachments: false,
+      MergedToContactID: c.MergedToContactID,
+    });
+  });
+
+  it('keeps the paged-only fields out of an unpaged list', () => {
+    const rich = {
+      ...c,
+      SalesDefaultAccountCode: '200',
+      Website: 'x.com',
+      Discount: 5,
+    };
+    const list = contactJson(rich, { detailed: false });
+    for (const k of [
+      'ContactPersons',
+      'Website',
+      'Discount',
+      'Balances',
+      'ContactGroups',
+      'SalesDefaultAccountCode',
+      'HasAttachments',
+      'MergedToContactID',
+    ])
+      expect(list[k]).toBeUndefined();
+    expect(contactJson(rich, { detailed: true })).toMatchObject({
+      ContactPersons: [],
+      Website: 'x.com',
+      Discount: 5,
+      ContactGroups: [],
+      SalesDefaultAccountCode: '200',
+      HasAttachments: false,
+    });
   });
 
   it('echoes a refused element with the zero ContactID of a new contact', () => {

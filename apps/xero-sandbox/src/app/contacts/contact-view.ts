@@ -10,9 +10,18 @@ import {
 } from './contact';
 
 export interface ContactViewOptions {
-  /** Paged GET, or GET by ContactID / ContactNumber: adds MergedToContactID and default line amount types. */
+  /**
+   * Paged GET, or GET by ContactID / ContactNumber. Only then does Xero return ContactPersons, Website,
+   * Discount, Balances, ContactGroups, the default account codes and line amount types, HasAttachments and
+   * MergedToContactID (the OpenAPI says so of MergedToContactID and the line amount types; issue 8,
+   * row 5, of the others, from Xero's Contacts documentation).
+   */
   detailed: boolean;
-  /** summaryOnly=true: lightweight fields only (no phones, addresses, persons, balances ...). */
+  /**
+   * summaryOnly=true (always paged): Xero's lightweight contact. It leaves out Addresses, Balances,
+   * ContactGroups, ContactPersons, IsCustomer, IsSupplier, the default account codes and the tracking
+   * categories; everything else of a paged contact (Phones included) stays.
+   */
   summaryOnly?: boolean;
   /** Reply to PUT/POST: as Xero's createContacts example (no balances). */
   write?: boolean;
@@ -68,8 +77,12 @@ function put(out: Json, key: string, value: unknown): void {
 
 /** Renders a stored contact as the Accounting API sends it. */
 export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
+  const summary = !!opts.summaryOnly;
+  const detailed = opts.detailed || summary;
+  /** Fields Xero sends only when paged, by id, or in a write reply. */
+  const full = detailed || !!opts.write;
   const out: Json = { ContactID: c.ContactID };
-  if (opts.detailed) put(out, 'MergedToContactID', c.MergedToContactID);
+  if (detailed) put(out, 'MergedToContactID', c.MergedToContactID);
   put(out, 'ContactNumber', c.ContactNumber);
   put(out, 'AccountNumber', c.AccountNumber);
   out['ContactStatus'] = c.ContactStatus;
@@ -78,20 +91,20 @@ export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
   put(out, 'LastName', c.LastName);
   put(out, 'CompanyNumber', c.CompanyNumber);
   out['EmailAddress'] = c.EmailAddress ?? '';
-  if (!opts.summaryOnly) out['BankAccountDetails'] = c.BankAccountDetails ?? '';
+  out['BankAccountDetails'] = c.BankAccountDetails ?? '';
   put(out, 'TaxNumber', c.TaxNumber);
   put(out, 'TaxNumberType', c.TaxNumberType);
   put(out, 'AccountsReceivableTaxType', c.AccountsReceivableTaxType);
   put(out, 'AccountsPayableTaxType', c.AccountsPayableTaxType);
-  if (!opts.summaryOnly) {
-    out['Addresses'] = addressesJson(c);
-    out['Phones'] = phonesJson(c);
-  }
+  if (!summary) out['Addresses'] = addressesJson(c);
+  out['Phones'] = phonesJson(c);
   out['UpdatedDateUTC'] = msDate(c.UpdatedDateUTC, true);
-  if (!opts.summaryOnly) out['ContactGroups'] = [];
-  out['IsSupplier'] = c.IsSupplier;
-  out['IsCustomer'] = c.IsCustomer;
-  if (opts.detailed || opts.summaryOnly || opts.write) {
+  if (full && !summary) out['ContactGroups'] = [];
+  if (!summary) {
+    out['IsSupplier'] = c.IsSupplier;
+    out['IsCustomer'] = c.IsCustomer;
+  }
+  if (detailed || opts.write) {
     put(out, 'SalesDefaultLineAmountType', c.SalesDefaultLineAmountType);
     put(
       out,
@@ -101,19 +114,36 @@ export function contactJson(c: StoredContact, opts: ContactViewOptions): Json {
   }
   put(out, 'DefaultCurrency', c.DefaultCurrency);
   put(out, 'XeroNetworkKey', c.XeroNetworkKey);
-  put(out, 'SalesDefaultAccountCode', c.SalesDefaultAccountCode);
-  put(out, 'PurchasesDefaultAccountCode', c.PurchasesDefaultAccountCode);
-  if (!opts.summaryOnly) {
+  if (full && !summary) {
+    put(out, 'SalesDefaultAccountCode', c.SalesDefaultAccountCode);
+    put(out, 'PurchasesDefaultAccountCode', c.PurchasesDefaultAccountCode);
+  }
+  if (full) {
     put(out, 'Website', c.Website);
     if (c.Discount !== undefined) out['Discount'] = c.Discount;
-    if (!opts.write && c.Balances)
-      out['Balances'] = JSON.parse(JSON.stringify(c.Balances));
-    out['ContactPersons'] = c.ContactPersons.map((p) => ({ ...p }));
-    out['HasAttachments'] = false;
   }
+  if (detailed && !summary && c.Balances)
+    out['Balances'] = JSON.parse(JSON.stringify(c.Balances));
+  if (full && !summary)
+    out['ContactPersons'] = c.ContactPersons.map((p) => ({ ...p }));
+  if (full) out['HasAttachments'] = false;
   out['HasValidationErrors'] = false;
   return out;
 }
+
+/** Fields a summaryOnly reply leaves out, which a `where` may therefore not name (Xero refuses it). */
+export const SUMMARY_OMITTED_FIELDS = [
+  'Addresses',
+  'Balances',
+  'ContactGroups',
+  'ContactPersons',
+  'IsCustomer',
+  'IsSupplier',
+  'SalesDefaultAccountCode',
+  'PurchasesDefaultAccountCode',
+  'SalesTrackingCategories',
+  'PurchasesTrackingCategories',
+] as const;
 
 /** The echo of a refused element, as in Xero's ValidationException `Elements`. */
 export function errorElementJson(

@@ -145,6 +145,11 @@ export function nameKey(name: string): string {
   return name.trim().toLowerCase();
 }
 
+/** ContactNumber comparison for its uniqueness rule: trimmed, case-insensitive. */
+export function contactNumberKey(contactNumber: string): string {
+  return contactNumber.trim().toLowerCase();
+}
+
 export type Designation = 'customer' | 'supplier' | 'both' | 'general';
 
 export function designationOf(

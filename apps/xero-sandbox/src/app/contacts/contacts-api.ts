@@ -11,7 +11,12 @@ import {
 } from '../api/xero-http';
 import { ElementOutcome, WriteMode } from './contact-book';
 import { QueryError, runContactQuery } from './contact-query';
-import { contactJson, errorElementJson } from './contact-view';
+import { Messages } from './contact-messages';
+import {
+  SUMMARY_OMITTED_FIELDS,
+  contactJson,
+  errorElementJson,
+} from './contact-view';
 import { WhereParseError } from './where-clause';
 
 export type QueryParams = Record<string, unknown>;
@@ -53,7 +58,8 @@ export class ContactsApi {
     if (!org) throw new Error('organisation missing');
     const summaryOnly = boolParam(query, 'summaryOnly') ?? false;
     try {
-      const page = intParam(query, 'page');
+      // summaryOnly replies are always paged (page 1 unless asked), with the pagination block.
+      const page = intParam(query, 'page') ?? (summaryOnly ? 1 : undefined);
       const result = runContactQuery(org.contacts.all(), {
         where: param(query, 'where'),
         order: param(query, 'order'),
@@ -66,6 +72,7 @@ export class ContactsApi {
         includeArchived: boolParam(query, 'includeArchived') ?? false,
         searchTerm: param(query, 'searchTerm')?.trim() || undefined,
         modifiedSince: parseIfModifiedSince(ifModifiedSince),
+        unavailableFields: summaryOnly ? SUMMARY_OMITTED_FIELDS : undefined,
       });
       const detailed = page !== undefined;
       return {
@@ -126,6 +133,10 @@ export class ContactsApi {
           'The request body must be JSON of the form {"Contacts": [ ... ]}',
         ),
       };
+    }
+    if (elements.length === 0) {
+      // Xero answers 400 to an empty batch (PUT and POST alike).
+      return { status: 400, body: postDataInvalid(Messages.noContacts) };
     }
     if (mode === 'update' && elements.length !== 1) {
       return {

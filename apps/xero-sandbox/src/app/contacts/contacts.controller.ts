@@ -1,6 +1,11 @@
 import { Controller, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { SandboxRequest, apiContext, sendXero } from '../api/xero-http';
+import {
+  SandboxRequest,
+  apiContext,
+  sendXero,
+  withInjectedError,
+} from '../api/xero-http';
 import {
   IdempotencyKeyError,
   IdempotencyStore,
@@ -64,14 +69,15 @@ export class ContactsController {
     contactId?: string,
   ): Promise<void> {
     const ctx = apiContext(req);
-    const exec = () =>
+    const exec = withInjectedError(ctx, () =>
       this.contacts.write(
         ctx,
         mode,
         req.body,
         req.query as Record<string, unknown>,
         contactId,
-      );
+      ),
+    );
     const key = req.header('idempotency-key');
     if (!key) return sendXero(req, res, exec());
     try {

@@ -53,8 +53,9 @@ describe('where clause', () => {
     expect(run('NOT IsCustomer')).toEqual(['Parts Co', 'General Person']);
   });
 
-  it('compares text exactly; ToLower, Contains, StartsWith, EndsWith and null checks', () => {
-    expect(run('Name=="acme ltd"')).toEqual([]);
+  it('compares text exactly except Name/EmailAddress/AccountNumber equality; ToLower, Contains, StartsWith, EndsWith and null checks', () => {
+    expect(run('FirstName=="x"')).toEqual([]);
+    expect(run('ContactStatus=="active"')).toEqual([]);
     expect(run('Name.ToLower()=="acme ltd"')).toEqual(['Acme Ltd']);
     expect(run('Name.Contains("Co")')).toEqual(['Parts Co']);
     expect(run('Name.StartsWith("Gen") OR Name.EndsWith("Ltd")')).toEqual([
@@ -70,6 +71,25 @@ describe('where clause', () => {
     ]);
   });
 
+  it('matches Name, EmailAddress and AccountNumber equality ignoring case and accents; accepts = for ==', () => {
+    expect(run('Name=="ACME LTD"')).toEqual(['Acme Ltd']);
+    expect(run('Name=="Ácmé Ltd"')).toEqual(['Acme Ltd']);
+    expect(run('EmailAddress="A@ACME.COM"')).toEqual(['Acme Ltd']);
+    expect(run('AccountNumber=="p-1"')).toEqual(['Parts Co']);
+    expect(run('Name!="acme ltd" AND IsCustomer=true')).toEqual(['Old Ltd']);
+    // Contains stays exact
+    expect(run('Name.Contains("acme")')).toEqual([]);
+  });
+
+  it('refuses fields the reply leaves out (summaryOnly)', () => {
+    expect(() =>
+      parseWhere('IsCustomer==true', { unavailable: ['IsCustomer'] }),
+    ).toThrow(/summaryOnly/);
+    expect(() =>
+      parseWhere('Name=="x"', { unavailable: ['IsCustomer'] }),
+    ).not.toThrow();
+  });
+
   it('reads Guid() and DateTime() literals', () => {
     expect(
       run(
@@ -83,7 +103,6 @@ describe('where clause', () => {
   it.each([
     ['Unknown=="x"', /No property or field 'Unknown'/],
     ['IsCustomer=="true"', /incompatible/],
-    ['Name="x"', /Use ==/],
     ['Name==', /Unexpected token/],
     ['(Name=="x"', /Expected '\)'/],
     ['Name=="x" extra', /Unexpected input/],

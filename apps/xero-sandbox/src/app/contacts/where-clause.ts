@@ -9,7 +9,10 @@ import { StoredContact } from './contact';
  *
  * Operators: == != < <= > >=, AND / OR / NOT (also && || !), parentheses; methods Contains, StartsWith,
  * EndsWith, ToLower, ToUpper on text fields; literals "text", true, false, null, numbers, Guid("..."),
- * DateTime(y,m,d[,h,m,s]). Text comparison is exact (case-sensitive): use ToLower() to ignore case.
+ * DateTime(y,m,d[,h,m,s]). `=` is accepted for `==`, as Xero accepts both.
+ * Equality (`==`, `!=`) on Name, EmailAddress and AccountNumber ignores letter case and accents, as
+ * Xero does for these fields (issue 8, row 6; they are also the ones Xero lists as optimised filters);
+ * other text comparisons are exact (use ToLower() to ignore case).
  * Anything else is refused with a QueryParseException, as Xero refuses a where clause it cannot read.
  */
 export class WhereParseError extends Error {}
@@ -81,8 +84,11 @@ function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    if (ch === '=')
-      throw new WhereParseError(`Use == for equality (position ${i})`);
+    if (ch === '=') {
+      out.push({ t: 'op', v: '==', pos: i });
+      i++;
+      continue;
+    }
     if (ch === '(' || ch === ')' || ch === ',' || ch === '.') {
       out.push({ t: 'punct', v: ch, pos: i });
       i++;
@@ -144,10 +150,26 @@ type Operand = FieldRef | Literal;
 
 export type Predicate = (c: StoredContact) => boolean;
 
+/** Fields whose equality ignores letter case and accents. */
+const FOLDED_FIELDS = new Set(['Name', 'EmailAddress', 'AccountNumber']);
+
+/** Case- and accent-insensitive form: "Zoë Ångström" and "zoe angstrom" compare equal. */
+export function foldText(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export interface WhereOptions {
+  /** Fields the reply leaves out (summaryOnly): naming one is refused. */
+  unavailable?: readonly string[];
+}
+
 class Parser {
   private i = 0;
 
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly options: WhereOptions = {},
+  ) {}
 
   parse(): Predicate {
     const p = this.or();
@@ -304,6 +326,10 @@ class Parser {
       throw new WhereParseError(
         `No property or field '${word}' exists in type 'Contact'`,
       );
+    if (this.options.unavailable?.includes(name))
+      throw new WhereParseError(
+        `'${name}' is not returned with summaryOnly=true and cannot be used in a where filter`,
+      );
     const ref: FieldRef = { kind: 'field', name, transforms: [] };
     while (
       this.peek().t === 'punct' &&
@@ -421,6 +447,18 @@ function comparison(
     );
   }
   const expected = literalValue(lit);
+  if (
+    (op === '==' || op === '!=') &&
+    FOLDED_FIELDS.has(field.name) &&
+    typeof expected === 'string'
+  ) {
+    const want = foldText(expected);
+    return (c) => {
+      const actual = readField(c, field);
+      const same = typeof actual === 'string' && foldText(actual) === want;
+      return op === '==' ? same : !same;
+    };
+  }
   return (c) => {
     const actual = readField(c, field);
     switch (op) {
@@ -441,7 +479,10 @@ function comparison(
   };
 }
 
-export function parseWhere(where: string): Predicate {
+export function parseWhere(
+  where: string,
+  options: WhereOptions = {},
+): Predicate {
   if (where.trim() === '') return () => true;
-  return new Parser(tokenize(where)).parse();
+  return new Parser(tokenize(where), options).parse();
 }

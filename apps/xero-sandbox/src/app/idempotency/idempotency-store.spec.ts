@@ -49,7 +49,7 @@ describe('IdempotencyStore', () => {
     expect(runs).toBe(1);
   });
 
-  it('scopes keys, shares an in-flight result with a concurrent replay, and forgets server errors', async () => {
+  it('scopes keys, shares an in-flight result with a concurrent replay, and remembers server errors', async () => {
     const [a, b] = await Promise.all([
       store.run('s', 'k', 'fp', exec()),
       store.run('s', 'k', 'fp', exec()),
@@ -59,6 +59,9 @@ describe('IdempotencyStore', () => {
       false,
     );
     await store.run('s', 'k5', 'fp', exec(503));
-    expect((await store.run('s', 'k5', 'fp', exec())).result.status).toBe(200);
+    expect(await store.run('s', 'k5', 'fp', exec())).toMatchObject({
+      result: { status: 503 },
+      replayed: true,
+    });
   });
 });

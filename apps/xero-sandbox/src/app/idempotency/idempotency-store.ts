@@ -34,7 +34,13 @@ export function fingerprintOf(
 /**
  * The `Idempotency-Key` header of PUT/POST: a replay within the key's lifetime returns the first result
  * (same status, same body) without running the request again; the same key with a different request is
- * refused. Keys are scoped per app and tenant. Server errors (5xx) are not remembered, so they may be retried.
+ * refused. Keys are scoped per app and tenant.
+ *
+ * Every result is remembered, server errors (5xx) included, for the key's whole lifetime: the stricter
+ * reading of Xero's idempotency guide (a request repeated with the same key gets the original request's
+ * response, whatever it was). A client whose write ended in a 5xx must therefore retry with a *new*
+ * key after checking whether the first attempt wrote (e.g. GET /Contacts/{ContactNumber}).
+ * Only a request that never finished (an exception inside the sandbox) leaves no result behind.
  */
 export class IdempotencyStore {
   private entries = new Map<string, Entry>();
@@ -99,8 +105,7 @@ export class IdempotencyStore {
     entry.pending = Promise.resolve().then(exec);
     try {
       const result = await entry.pending;
-      if (result.status >= 500) this.entries.delete(id);
-      else entry.result = result;
+      entry.result = result;
       return { result, replayed: false };
     } catch (e) {
       this.entries.delete(id);

@@ -1,21 +1,24 @@
 import { ManualClock } from '../core/clock';
 import { DEFAULT_LIMITS } from '../config/sandbox-options';
 import { RateLimiter } from './rate-limiter';
-import { SlidingWindow } from './sliding-window';
+import { FixedWindow } from './fixed-window';
 
-describe('SlidingWindow', () => {
-  it('counts calls inside the rolling window and says when room frees up', () => {
-    const w = new SlidingWindow();
-    for (const t of [0, 10, 20]) w.add(t);
-    expect(w.count(20, 100)).toBe(3);
-    expect(w.freeAt(20, 100, 3)).toBe(100);
-    expect(w.freeAt(20, 100, 2)).toBe(110);
-    expect(w.count(100, 100)).toBe(2);
+describe('FixedWindow', () => {
+  it('counts calls in the fixed window holding now and starts again at zero in the next one', () => {
+    const w = new FixedWindow();
+    for (const t of [0, 10, 99]) w.add(t, 100);
+    expect(w.count(99, 100)).toBe(3);
+    expect(w.resetsAt(20, 100)).toBe(100);
+    // a rolling window would still hold the calls at 10 and 99; the fixed one has reset
+    expect(w.count(100, 100)).toBe(0);
+    w.add(150, 100);
+    expect(w.count(199, 100)).toBe(1);
+    expect(w.resetsAt(199, 100)).toBe(200);
   });
 });
 
 describe('RateLimiter', () => {
-  it('admits 60 calls per rolling minute per tenant and refuses the 61st with Retry-After', () => {
+  it('admits 60 calls per fixed minute per app and tenant, refuses the 61st until the minute turns', () => {
     const clock = new ManualClock(0);
     const limiter = new RateLimiter(clock, DEFAULT_LIMITS);
     for (let i = 0; i < 60; i++) {
@@ -24,6 +27,7 @@ describe('RateLimiter', () => {
       if (a.ok) a.release();
       clock.advance(500);
     }
+    // 30 s into the minute: the window resets at 60 s
     const refused = limiter.admit('t', 'app');
     expect(refused).toMatchObject({
       ok: false,
@@ -31,8 +35,13 @@ describe('RateLimiter', () => {
       retryAfterSec: 30,
     });
     expect(limiter.admit('other', 'app').ok).toBe(true);
-    clock.advance(30_000);
-    expect(limiter.admit('t', 'app').ok).toBe(true);
+    // another app has its own minute for the same tenant
+    expect(limiter.admit('t', 'other-app').ok).toBe(true);
+    clock.advance(29_999);
+    expect(limiter.admit('t', 'app').ok).toBe(false);
+    clock.advance(1);
+    const fresh = limiter.admit('t', 'app');
+    expect(fresh.ok && fresh.headers['X-MinLimit-Remaining']).toBe('59');
   });
 
   it('limits calls in flight, released once', () => {
@@ -68,7 +77,7 @@ describe('RateLimiter', () => {
     expect(limiter.admit('t1', 'app')).toMatchObject({
       ok: false,
       problem: 'day',
-      retryAfterSec: 86_400,
+      retryAfterSec: 86_400, // the day resets at 00:00 UTC
     });
     limiter.admit('t2', 'app');
     expect(limiter.admit('t3', 'app')).toMatchObject({

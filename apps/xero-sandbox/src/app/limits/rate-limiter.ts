@@ -1,6 +1,6 @@
 import { Clock } from '../core/clock';
 import { LimitConfig } from '../config/sandbox-options';
-import { SlidingWindow } from './sliding-window';
+import { FixedWindow } from './fixed-window';
 
 export type LimitProblem = 'minute' | 'day' | 'concurrent' | 'appminute';
 
@@ -19,20 +19,23 @@ export type Admission =
       headers: LimitHeaders;
     };
 
-interface TenantCounters {
-  minute: SlidingWindow;
-  day: SlidingWindow;
-  inFlight: number;
+interface GrantCounters {
+  minute: FixedWindow;
+  day: FixedWindow;
 }
 
 /**
- * Xero's API limits: per tenant 5 calls in flight, 60 per rolling minute and 5,000 per rolling day; per app
- * 10,000 per rolling minute across tenants. Refused calls do not count. Every number and window length is
- * configurable so the same rules can run on a compressed clock.
+ * Xero's API limits (its "OAuth 2.0 API limits" guide): per app and tenant 60 calls per minute and 5,000
+ * per day, counted in fixed windows that reset on the minute and at the start of the (UTC) day; per app
+ * 10,000 calls per minute across tenants; 5 calls in flight per tenant (counted across apps, the stricter
+ * reading). Refused calls do not count. Every number and window length is configurable so the same rules
+ * can run on a compressed clock.
  */
 export class RateLimiter {
-  private tenants = new Map<string, TenantCounters>();
-  private apps = new Map<string, SlidingWindow>();
+  /** Minute and day counters per app and tenant. */
+  private grants = new Map<string, GrantCounters>();
+  private inFlightByTenant = new Map<string, number>();
+  private apps = new Map<string, FixedWindow>();
 
   constructor(
     private readonly clock: Clock,
@@ -54,39 +57,37 @@ export class RateLimiter {
   }
 
   reset(): void {
-    this.tenants.clear();
+    this.grants.clear();
+    this.inFlightByTenant.clear();
     this.apps.clear();
   }
 
-  private counters(tenantId: string): TenantCounters {
-    let c = this.tenants.get(tenantId);
+  private counters(tenantId: string, appId: string): GrantCounters {
+    const key = `${appId}\u0000${tenantId}`;
+    let c = this.grants.get(key);
     if (!c) {
-      c = {
-        minute: new SlidingWindow(),
-        day: new SlidingWindow(),
-        inFlight: 0,
-      };
-      this.tenants.set(tenantId, c);
+      c = { minute: new FixedWindow(), day: new FixedWindow() };
+      this.grants.set(key, c);
     }
     return c;
   }
 
-  private app(appId: string): SlidingWindow {
+  private app(appId: string): FixedWindow {
     let w = this.apps.get(appId);
     if (!w) {
-      w = new SlidingWindow();
+      w = new FixedWindow();
       this.apps.set(appId, w);
     }
     return w;
   }
 
   inFlight(tenantId: string): number {
-    return this.tenants.get(tenantId)?.inFlight ?? 0;
+    return this.inFlightByTenant.get(tenantId) ?? 0;
   }
 
   headers(tenantId: string, appId: string): LimitHeaders {
     const now = this.clock.now();
-    const c = this.counters(tenantId);
+    const c = this.counters(tenantId, appId);
     const cfg = this.config;
     return {
       'X-MinLimit-Remaining': String(
@@ -107,7 +108,7 @@ export class RateLimiter {
   admit(tenantId: string, appId: string): Admission {
     const now = this.clock.now();
     const cfg = this.config;
-    const c = this.counters(tenantId);
+    const c = this.counters(tenantId, appId);
     const app = this.app(appId);
     const refuse = (problem: LimitProblem, freeAt: number): Admission => ({
       ok: false,
@@ -116,24 +117,18 @@ export class RateLimiter {
       headers: this.headers(tenantId, appId),
     });
     if (c.day.count(now, cfg.dayWindowMs) >= cfg.perDay)
-      return refuse('day', c.day.freeAt(now, cfg.dayWindowMs, cfg.perDay));
-    if (c.minute.count(now, cfg.minuteWindowMs) >= cfg.perMinute) {
-      return refuse(
-        'minute',
-        c.minute.freeAt(now, cfg.minuteWindowMs, cfg.perMinute),
-      );
-    }
-    if (app.count(now, cfg.minuteWindowMs) >= cfg.appPerMinute) {
-      return refuse(
-        'appminute',
-        app.freeAt(now, cfg.minuteWindowMs, cfg.appPerMinute),
-      );
-    }
-    if (c.inFlight >= cfg.concurrent) return refuse('concurrent', now + 1000);
-    c.minute.add(now);
-    c.day.add(now);
-    app.add(now);
-    c.inFlight++;
+      return refuse('day', c.day.resetsAt(now, cfg.dayWindowMs));
+    if (c.minute.count(now, cfg.minuteWindowMs) >= cfg.perMinute)
+      return refuse('minute', c.minute.resetsAt(now, cfg.minuteWindowMs));
+    if (app.count(now, cfg.minuteWindowMs) >= cfg.appPerMinute)
+      return refuse('appminute', app.resetsAt(now, cfg.minuteWindowMs));
+    // No Retry-After is sent for this one (the pipeline leaves it out); the value is only informative.
+    if (this.inFlight(tenantId) >= cfg.concurrent)
+      return refuse('concurrent', now + 1000);
+    c.minute.add(now, cfg.minuteWindowMs);
+    c.day.add(now, cfg.dayWindowMs);
+    app.add(now, cfg.minuteWindowMs);
+    this.inFlightByTenant.set(tenantId, this.inFlight(tenantId) + 1);
     let released = false;
     return {
       ok: true,
@@ -141,7 +136,10 @@ export class RateLimiter {
       release: () => {
         if (released) return;
         released = true;
-        c.inFlight = Math.max(0, c.inFlight - 1);
+        this.inFlightByTenant.set(
+          tenantId,
+          Math.max(0, this.inFlight(tenantId) - 1),
+        );
       },
     };
   }

@@ -36,15 +36,20 @@ describe('WebhookDispatcher', () => {
     headers: Record<string, string>;
   }>;
   let statuses: number[];
+  let bodies: number[];
   let dispatcher: WebhookDispatcher;
 
   beforeEach(() => {
     clock = new ManualClock(Date.UTC(2024, 5, 21, 1, 15, 39, 902));
     calls = [];
     statuses = [];
+    bodies = [];
     const post: HttpPost = async (url, body, headers) => {
       calls.push({ url, body, headers });
-      return { status: statuses.shift() ?? 200 };
+      return {
+        status: statuses.shift() ?? 200,
+        bodyLength: bodies.shift() ?? 0,
+      };
     };
     dispatcher = new WebhookDispatcher(
       clock,
@@ -133,5 +138,38 @@ describe('WebhookDispatcher', () => {
     dispatcher.enqueue({ ...change('a'), tenantId: 'other' });
     await dispatcher.flush();
     expect(calls).toEqual([]);
+  });
+
+  it('fails a 200 with a body, and disables the subscription once the retries run out', async () => {
+    bodies = [2, 2, 2];
+    dispatcher.enqueue(change('a'));
+    clock.advance(100);
+    await dispatcher.flush();
+    clock.advance(1000);
+    await dispatcher.flush();
+    clock.advance(2000);
+    await dispatcher.flush();
+    const [d] = dispatcher.listDeliveries();
+    expect(d.state).toBe('failed');
+    expect(d.attempts.map((a) => a.error)).toEqual([
+      'not accepted: 200 with a 2-byte body',
+      'not accepted: 200 with a 2-byte body',
+      'not accepted: 200 with a 2-byte body',
+    ]);
+    expect(dispatcher.isDisabled('http://receiver/hook')).toBe(true);
+    dispatcher.enqueue(change('b'));
+    clock.advance(100);
+    await dispatcher.flush();
+    expect(calls).toHaveLength(3);
+    // intent to receive: 200 with no body, then 401
+    statuses = [200, 401];
+    expect(await dispatcher.intentToReceive('http://receiver/hook')).toEqual({
+      ok: true,
+      correctlySigned: 200,
+      incorrectlySigned: 401,
+    });
+    expect(dispatcher.listSubscriptions()).toEqual([
+      { url: 'http://receiver/hook', status: 'OK' },
+    ]);
   });
 });

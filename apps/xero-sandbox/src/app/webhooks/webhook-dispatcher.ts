@@ -37,23 +37,55 @@ export interface DeliveryRecord {
   state: 'pending' | 'delivered' | 'failed';
 }
 
+/** What the receiver answered: its status, how many body bytes it sent, whether it set a cookie. */
+export interface ReceiverReply {
+  status: number;
+  bodyLength?: number;
+  setsCookie?: boolean;
+}
+
 export type HttpPost = (
   url: string,
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
-) => Promise<{ status: number }>;
+) => Promise<ReceiverReply>;
 
+/** Posts with a deadline covering the whole reply, body included (Xero waits 5 seconds). */
 export const fetchPost: HttpPost = async (url, body, headers, timeoutMs) => {
-  const res = await fetch(url, {
-    method: 'POST',
-    body,
-    headers,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  await res.arrayBuffer().catch(() => undefined);
-  return { status: res.status };
+  const signal = AbortSignal.timeout(timeoutMs);
+  const res = await fetch(url, { method: 'POST', body, headers, signal });
+  const received = await res.arrayBuffer();
+  return {
+    status: res.status,
+    bodyLength: received.byteLength,
+    setsCookie: res.headers.has('set-cookie'),
+  };
 };
+
+/**
+ * Xero's rule for a receiver ("Configuring your server" in its webhooks guide): it "responds within 5
+ * seconds with a 200 O.K status code", "there is no body in the response" and "there are no cookies in
+ * the response headers". Anything else is a failed delivery. (The 5 seconds are `timeoutMs`.)
+ */
+export function acceptedByXero(reply: ReceiverReply): boolean {
+  return (
+    reply.status === 200 && (reply.bodyLength ?? 0) === 0 && !reply.setsCookie
+  );
+}
+
+function describeReply(reply: ReceiverReply): string | undefined {
+  if (reply.status !== 200) return undefined;
+  if (reply.bodyLength) return `200 with a ${reply.bodyLength}-byte body`;
+  if (reply.setsCookie) return '200 with a cookie';
+  return undefined;
+}
+
+export interface SubscriptionState {
+  url: string;
+  status: 'OK' | 'DISABLED';
+  disabledAt?: string;
+}
 
 interface QueuedEvent {
   url: string;
@@ -62,8 +94,10 @@ interface QueuedEvent {
 
 /**
  * Delivers contact events the way Xero does: batched per subscription (URL), signed with the webhook key,
- * numbered with increasing sequence numbers, and retried with backoff when the receiver does not answer 200
- * (bounded by `retryDelaysMs`, where Xero keeps trying for 24 hours).
+ * numbered with increasing sequence numbers, and retried with backoff until the receiver answers as Xero
+ * requires (`acceptedByXero`). When the retries are exhausted (`retryDelaysMs`; Xero keeps trying for 24
+ * hours) the subscription is disabled: "After 24 hours the webhook will be disabled and needs to be
+ * re-enabled". A disabled subscription receives nothing until a passing intent-to-receive re-enables it.
  */
 export class WebhookDispatcher {
   private queue: QueuedEvent[] = [];
@@ -71,6 +105,8 @@ export class WebhookDispatcher {
   private readonly retryTimers = new Set<TimerHandle>();
   private readonly inFlight = new Set<Promise<void>>();
   private sequences = new Map<string, number>();
+  /** Disabled subscriptions (by URL) and when they were disabled. */
+  private disabled = new Map<string, string>();
   private deliveries: DeliveryRecord[] = [];
   private nextDeliveryId = 1;
   private stopped = false;
@@ -105,7 +141,7 @@ export class WebhookDispatcher {
   }): void {
     if (this.stopped) return;
     const url = this.urlFor(change.tenantId) ?? this.config.defaultUrl;
-    if (!url) return;
+    if (!url || this.disabled.has(url)) return;
     this.queue.push({
       url,
       event: {
@@ -177,8 +213,13 @@ export class WebhookDispatcher {
           },
           this.config.timeoutMs,
         );
-        record.attempts.push({ at, status: res.status });
-        if (res.status === 200) {
+        const problem = describeReply(res);
+        record.attempts.push({
+          at,
+          status: res.status,
+          ...(problem ? { error: `not accepted: ${problem}` } : {}),
+        });
+        if (acceptedByXero(res)) {
           record.state = 'delivered';
           return;
         }
@@ -191,6 +232,8 @@ export class WebhookDispatcher {
       const retryIndex = record.attempts.length - 1;
       if (this.stopped || retryIndex >= this.config.retryDelaysMs.length) {
         record.state = 'failed';
+        if (!this.stopped && !this.disabled.has(record.url))
+          this.disabled.set(record.url, xeroUtcTimestamp(this.clock.now()));
         return;
       }
       const timer = this.clock.setTimeout(() => {
@@ -213,7 +256,8 @@ export class WebhookDispatcher {
 
   /**
    * Xero's "intent to receive" check: one correctly signed and one wrongly signed delivery with no events.
-   * The receiver passes when it answers 200 to the first and 401 to the second.
+   * The receiver passes when it answers the first as every delivery must be answered (200, no body, no
+   * cookie, within 5 s) and the second with 401. Passing re-enables a disabled subscription.
    */
   async intentToReceive(url: string): Promise<{
     ok: boolean;
@@ -228,7 +272,7 @@ export class WebhookDispatcher {
         lastEventSequence: 0,
         entropy: newEntropy(),
       });
-      const res = await this.post(
+      return this.post(
         url,
         body,
         {
@@ -237,19 +281,39 @@ export class WebhookDispatcher {
         },
         this.config.timeoutMs,
       );
-      return res.status;
     };
     try {
-      const correctlySigned = await send(this.config.key);
-      const incorrectlySigned = await send(`${this.config.key}-wrong`);
+      const good = await send(this.config.key);
+      const bad = await send(`${this.config.key}-wrong`);
+      const ok = acceptedByXero(good) && bad.status === 401;
+      if (ok) this.disabled.delete(url);
+      const problem = describeReply(good);
       return {
-        ok: correctlySigned === 200 && incorrectlySigned === 401,
-        correctlySigned,
-        incorrectlySigned,
+        ok,
+        correctlySigned: good.status,
+        incorrectlySigned: bad.status,
+        ...(problem ? { error: `correctly signed payload: ${problem}` } : {}),
       };
     } catch (e) {
       return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /** Subscriptions the sandbox has tried to deliver to, with their state. */
+  listSubscriptions(): SubscriptionState[] {
+    const urls = new Set([
+      ...this.deliveries.map((d) => d.url),
+      ...this.disabled.keys(),
+    ]);
+    return [...urls].map((url) =>
+      this.disabled.has(url)
+        ? { url, status: 'DISABLED', disabledAt: this.disabled.get(url) }
+        : { url, status: 'OK' },
+    );
+  }
+
+  isDisabled(url: string): boolean {
+    return this.disabled.has(url);
   }
 
   listDeliveries(tenantId?: string): DeliveryRecord[] {
@@ -270,6 +334,7 @@ export class WebhookDispatcher {
     this.queue = [];
     this.deliveries = [];
     this.sequences.clear();
+    this.disabled.clear();
   }
 
   stop(): void {

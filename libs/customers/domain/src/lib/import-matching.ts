@@ -1,3 +1,4 @@
+import { MATCH_BY, MatchBy, type ContactStatus } from '@pos/sync-contracts/enums';
 import { displayName, normaliseForSearch } from './customer';
 import { CustomerFields } from './customer.types';
 import { LinkOrigin, XeroLink } from './xero-link';
@@ -8,14 +9,14 @@ import { LinkOrigin, XeroLink } from './xero-link';
  * keys) and applies the decisions.
  */
 
-/** The ways a contact can be found among the POS customers, in their default order. */
-export const MATCH_RULES = ['contactNumber', 'accountNumber', 'nameAndEmail', 'email'] as const;
-export type MatchRule = (typeof MATCH_RULES)[number];
+/** The ways a contact can be found among the POS customers, in their default order (the contracts' MATCH_BY). */
+export const MATCH_RULES: readonly MatchBy[] = MATCH_BY;
+export type MatchRule = MatchBy;
 
 /** A Xero contact as an import page carries it (the names matching needs, as Xero spells them). */
 export interface ImportedContact {
   xeroContactId: string;
-  contactStatus: 'ACTIVE' | 'ARCHIVED' | 'GDPRREQUEST';
+  contactStatus: ContactStatus;
   isCustomer: boolean;
   isSupplier: boolean;
   contactNumber?: string;

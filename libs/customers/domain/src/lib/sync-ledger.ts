@@ -1,3 +1,4 @@
+import { alreadyApplied, rememberApplied } from './applied-events';
 import { CustomerSnapshot, MAPPED_FIELDS, MappedField, isMappedField } from './customer.types';
 
 /** What xero-sync keeps per customer: what the POS wants Xero to hold, and what is still to push. */
@@ -27,14 +28,12 @@ export interface ChangeRequest {
   xeroContactId?: string;
 }
 
-const RECENT_EVENTS_KEPT = 100;
-
 /**
  * Records a customer.changed event in the ledger. Idempotent by event id; by version, an older
  * snapshot never replaces a newer one, while a full-push request still counts.
  */
 export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): LedgerEntry | 'duplicate' {
-  if (entry?.recentEventIds.includes(c.eventId)) return 'duplicate';
+  if (alreadyApplied(entry?.recentEventIds, c.eventId)) return 'duplicate';
   const fields = c.fullPush ? [...MAPPED_FIELDS] : c.changedFields.filter(isMappedField);
   const base: LedgerEntry = entry ?? {
     retailerId: c.retailerId,
@@ -53,6 +52,6 @@ export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): 
     pendingFields: [...new Set([...base.pendingFields, ...fields])],
     fullPush: base.fullPush || c.fullPush,
     xeroContactId: base.xeroContactId ?? c.xeroContactId,
-    recentEventIds: [c.eventId, ...base.recentEventIds].slice(0, RECENT_EVENTS_KEPT),
+    recentEventIds: rememberApplied(base.recentEventIds, c.eventId),
   };
 }

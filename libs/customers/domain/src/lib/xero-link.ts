@@ -1,10 +1,5 @@
+import type { PushOutcome, SyncErrorKind, XeroStatus } from '@pos/sync-contracts/enums';
 import { MappedField } from './customer.types';
-
-/** The Xero icon: not linked, red (pending), blue (synced), or failed with Xero's reason. */
-export type XeroStatus = 'not_linked' | 'pending' | 'synced' | 'failed';
-export const XERO_STATUSES: readonly XeroStatus[] = ['not_linked', 'pending', 'synced', 'failed'];
-
-export type SyncErrorKind = 'validation' | 'auth' | 'not_connected' | 'rate_limited' | 'unavailable';
 
 export interface SyncError {
   kind: SyncErrorKind;
@@ -17,7 +12,7 @@ export interface PushAttempt {
   at: string;
   version: number;
   fields: string[];
-  outcome: 'succeeded' | 'failed' | 'retrying';
+  outcome: PushOutcome;
   error?: string;
 }
 
@@ -42,6 +37,11 @@ export interface XeroLink {
   status: XeroStatus;
   contactId?: string;
   linkedBy?: LinkOrigin;
+  /**
+   * The customer version Xero must hold for the customer to count as synced: the version of the
+   * latest change that asked for a push. A result for an older version leaves the customer pending.
+   */
+  requiredVersion: number;
   /** Fields changed since Xero last confirmed a push. */
   pendingFields: MappedField[];
   /** The newest customer version a result (success or failure) has been applied for. */
@@ -57,18 +57,25 @@ export interface XeroLink {
 
 export const HISTORY_LIMIT = 20;
 
-export function newXeroLink(): XeroLink {
-  return { status: 'not_linked', pendingFields: [], history: [] };
+/** A new customer (version 1) that Xero does not know yet. */
+export function newXeroLink(version = 1): XeroLink {
+  return { status: 'not_linked', requiredVersion: version, pendingFields: [], history: [] };
 }
 
 /**
- * A change the sync must push. Linked customers (and any customer on a full push, which creates
- * the contact) turn pending; an unlinked customer edited in the POS stays not linked.
+ * A change the sync must push, made at customer version `version` (which Xero must then hold for
+ * the customer to be synced). Linked customers (and any customer on a full push, which creates the
+ * contact) turn pending; an unlinked customer edited in the POS stays not linked.
  */
-export function onChangeRequested(link: XeroLink, fields: readonly MappedField[], fullPush: boolean): XeroLink {
-  if (!link.contactId && !fullPush && link.status === 'not_linked') return link;
+export function onChangeRequested(link: XeroLink, fields: readonly MappedField[], fullPush: boolean, version: number): XeroLink {
+  if (!link.contactId && !fullPush && link.status === 'not_linked') return { ...link, requiredVersion: version };
   const pending = new Set<MappedField>([...link.pendingFields, ...fields]);
-  return { ...link, status: 'pending', pendingFields: [...pending] };
+  return { ...link, status: 'pending', pendingFields: [...pending], requiredVersion: version };
+}
+
+/** The one rule for "synced": a result counts as current only for the version the latest change asked for (or newer). */
+function isCurrent(link: XeroLink, version: number): boolean {
+  return version >= link.requiredVersion;
 }
 
 function remember(link: XeroLink, attempt: PushAttempt): PushAttempt[] {
@@ -88,17 +95,13 @@ function isStale(link: XeroLink, r: { version: number; at: string }): boolean {
 /**
  * Xero accepted version `version`. Results may arrive late or out of order: a result older than
  * one already applied only joins the history, and the customer turns synced only when the pushed
- * version is the current one.
+ * version is the required one (see isCurrent).
  */
-export function onSyncSucceeded(
-  link: XeroLink,
-  r: { version: number; contactId: string; pushedFields: string[]; at: string },
-  currentVersion: number,
-): XeroLink {
+export function onSyncSucceeded(link: XeroLink, r: { version: number; contactId: string; pushedFields: string[]; at: string }): XeroLink {
   const history = remember(link, { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' });
   const contactId = link.contactId ?? r.contactId;
   if (isStale(link, r)) return { ...link, contactId, history };
-  const upToDate = r.version >= currentVersion;
+  const upToDate = isCurrent(link, r.version);
   return {
     ...link,
     contactId: r.contactId,
@@ -114,11 +117,7 @@ export function onSyncSucceeded(
 }
 
 /** Xero refused (or could not take) version `version`. A push that will be retried stays pending. */
-export function onSyncFailed(
-  link: XeroLink,
-  r: { version: number; kind: SyncErrorKind; message: string; retrying: boolean; at: string },
-  currentVersion: number,
-): XeroLink {
+export function onSyncFailed(link: XeroLink, r: { version: number; kind: SyncErrorKind; message: string; retrying: boolean; at: string }): XeroLink {
   const history = remember(link, {
     at: r.at,
     version: r.version,
@@ -128,7 +127,7 @@ export function onSyncFailed(
   });
   if (isStale(link, r)) return { ...link, history };
   const lastError: SyncError = { kind: r.kind, message: r.message, version: r.version, at: r.at };
-  const current = r.version >= currentVersion;
+  const current = isCurrent(link, r.version);
   return {
     ...link,
     history,

@@ -1,6 +1,7 @@
 import { CustomerChanged, CustomerChangedV1, EVENTS_EXCHANGE, buildEvent, parseEvent } from '@pos/sync-contracts';
 import { eventually, testInfra, uniqueName } from '@pos/testing';
 import * as amqp from 'amqplib';
+import * as net from 'node:net';
 import { AmqpClient } from './amqp-client';
 import { InboundMessage, PermanentFailure, consumeEvents, queueNames } from './event-consumer';
 
@@ -153,6 +154,74 @@ describe('messaging over a real broker', () => {
     const reasons = Object.fromEntries(dead.map((d) => [d.properties.messageId, String(d.properties.headers?.['x-death-reason'])]));
     expect(reasons['permanent']).toMatch(/PermanentFailure: Xero will never take this/);
     expect(reasons['transient']).toMatch(/still failing/);
+  });
+
+  it('declares quorum queues by default and classic ones when told (QUEUE_TYPE=classic)', async () => {
+    const quorum = uniqueName('spec.quorum');
+    const classic = uniqueName('spec.classic');
+    const handler = async () => undefined;
+    await consumeEvents(client, { expiresMs: 60_000, queue: quorum, routingKeys: ['spec.quorum.v1'], handler });
+    await consumeEvents(client, { expiresMs: 60_000, queue: classic, routingKeys: ['spec.classic.v1'], handler, queueType: 'classic' });
+    /** The broker refuses to redeclare a queue as another type, naming the argument: that tells the type. */
+    const typeRefused = async (name: string, otherType: 'quorum' | 'classic') => {
+      const ch = await probe.createChannel();
+      ch.on('error', () => undefined);
+      try {
+        await ch.assertQueue(name, { durable: true, arguments: { 'x-queue-type': otherType, 'x-expires': 60_000 } });
+        return 'accepted';
+      } catch (err) {
+        return /PRECONDITION_FAILED - inequivalent arg 'x-queue-type'/.test((err as Error).message) ? 'refused' : String(err);
+      } finally {
+        await ch.close().catch(() => undefined);
+      }
+    };
+    // the dead-letter queue has no other arguments that could differ
+    expect(await typeRefused(queueNames(quorum).dead, 'classic')).toBe('refused');
+    expect(await typeRefused(queueNames(classic).dead, 'quorum')).toBe('refused');
+  });
+
+  it('consumes again after the broker connection drops: it reconnects and declares and subscribes anew', async () => {
+    // a TCP proxy in front of the broker lets the test cut the consumer's connection and restore it
+    const target = new URL(amqpUrl);
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((c) => {
+      const up = net.connect(Number(target.port || 5672), target.hostname);
+      for (const s of [c, up]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => (c.destroy(), up.destroy()));
+      }
+      c.pipe(up);
+      up.pipe(c);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+    const via = new URL(amqpUrl);
+    via.hostname = '127.0.0.1';
+    via.port = String((proxy.address() as net.AddressInfo).port);
+    const logged: string[] = [];
+    const logger = { info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
+    const consumer = new AmqpClient({ url: via.toString(), connectionName: 'reconnect-spec', logger, maxReconnectDelayMs: 500 });
+    try {
+      await consumer.start();
+      const queue = uniqueName('spec.reconnect');
+      const got: unknown[] = [];
+      await consumeEvents(consumer, { expiresMs: 60_000, queue, routingKeys: ['spec.reconnect.v1'], handler: async (m) => void got.push(m.body) });
+      await client.publish('spec.reconnect.v1', { n: 1 }, { messageId: 'before' });
+      await eventually(() => got.length === 1, { what: 'the message before the drop' });
+
+      for (const s of sockets) s.destroy(); // the broker connection drops
+      await eventually(() => logged.includes('broker connection lost; reconnecting'), { what: 'the drop to be noticed' });
+      await eventually(() => logged.filter((m) => m === 'connected to the broker').length === 2, { what: 'the reconnect' });
+      const ch = await probe.createChannel();
+      await eventually(async () => ((await ch.checkQueue(queue)).consumerCount === 1 ? true : undefined), { what: 'the consumer to subscribe again' });
+      await ch.close();
+      await client.publish('spec.reconnect.v1', { n: 2 }, { messageId: 'after' });
+      await eventually(() => got.length === 2, { what: 'the message after the reconnect' });
+      expect(got).toEqual([{ n: 1 }, { n: 2 }]);
+    } finally {
+      await consumer.close();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 
   it('refuses to publish while disconnected, so the caller keeps the event (outbox)', async () => {

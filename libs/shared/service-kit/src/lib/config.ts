@@ -1,5 +1,7 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ClassConstructor, Transform, plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Min, ValidationError, validateSync } from 'class-validator';
+import { QUEUE_TYPES, QueueType } from '@pos/messaging';
 
 /** What every service of the system reads from its environment (DESIGN §7). */
 export class ServiceConfig {
@@ -25,6 +27,10 @@ export class ServiceConfig {
   @IsInt({ message: 'QUEUE_EXPIRES_MS must be a whole number' })
   @Min(1000)
   QUEUE_EXPIRES_MS?: number;
+
+  /** Quorum queues (replicated; the default) or classic ones, for a broker that cannot have quorum queues. */
+  @IsIn(QUEUE_TYPES, { message: 'QUEUE_TYPE must be quorum or classic' })
+  QUEUE_TYPE: QueueType = 'quorum';
 }
 
 function describe(errors: ValidationError[]): string[] {
@@ -41,4 +47,25 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Reco
   const errors = validateSync(config);
   if (errors.length) throw new Error(`Invalid configuration:\n${describe(errors).join('\n')}`);
   return config;
+}
+
+/** Secrets a service may run without in development and tests, never in production: the error names each missing one. */
+export function requireInProduction<T extends ServiceConfig>(config: T, names: readonly (keyof T & string)[]): T {
+  if (config.NODE_ENV !== 'production') return config;
+  const missing = names.filter((k) => config[k] === undefined || config[k] === '');
+  if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production`).join('\n')}`);
+  return config;
+}
+
+/**
+ * Makes a service's validated configuration injectable everywhere under `token`. The configuration
+ * is read once, by `loadConfig` in main.ts (or by a test, which builds several differently
+ * configured apps in one process), never from `process.env` inside the app.
+ */
+@Global()
+@Module({})
+export class ServiceConfigModule {
+  static forRoot<T extends object>(token: symbol | string, config: T): DynamicModule {
+    return { module: ServiceConfigModule, providers: [{ provide: token, useValue: config }], exports: [token] };
+  }
 }

@@ -1,5 +1,6 @@
 import { ContractViolation, buildEvent, parseEvent } from './event-definition';
-import { ALL_EVENTS, CustomerChanged, CustomerSyncFailed, DEFAULT_MATCH_BY, XeroContactsPage, XeroImportRequested } from './events';
+import { DEFAULT_MATCH_BY } from '@pos/sync-contracts/enums';
+import { ALL_EVENTS, CustomerChanged, CustomerSyncFailed, XeroContactsPage, XeroImportRequested } from './events';
 
 describe('event contracts', () => {
   it('names routing keys after the event and its version', () => {

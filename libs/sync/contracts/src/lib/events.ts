@@ -15,14 +15,21 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { MATCH_RULES, MatchRule } from '@pos/customers-domain';
+import {
+  CHANGE_REASONS,
+  CONNECTION_STATUSES,
+  CONTACT_STATUSES,
+  ChangeReason,
+  ConnectionStatus,
+  ContactStatus,
+  IMPORT_STATUSES,
+  ImportStatus,
+  MATCH_BY,
+  MatchBy,
+  SYNC_ERROR_KINDS,
+  SyncErrorKind,
+} from '@pos/sync-contracts/enums';
 import { EventEnvelope, defineEvent } from './event-definition';
-
-export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked'] as const;
-export type ChangeReason = (typeof CHANGE_REASONS)[number];
-
-/** A change that asks for every mapped field to be pushed (creating the contact when unlinked). */
-export const FULL_PUSH_REASONS: readonly ChangeReason[] = ['on_account_sale', 'manual_push'];
 
 class AddressSnapshot {
   @IsOptional() @IsString() line1?: string;
@@ -68,9 +75,8 @@ export class CustomerSyncSucceededV1 extends EventEnvelope {
 }
 export const CustomerSyncSucceeded = defineEvent('customer.sync-succeeded', 1, CustomerSyncSucceededV1);
 
-export const SYNC_ERROR_KINDS = ['validation', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;
 class SyncErrorDto {
-  @IsIn(SYNC_ERROR_KINDS) kind!: (typeof SYNC_ERROR_KINDS)[number];
+  @IsIn(SYNC_ERROR_KINDS) kind!: SyncErrorKind;
   @IsString() message!: string;
 }
 export class CustomerSyncFailedV1 extends EventEnvelope {
@@ -89,9 +95,8 @@ export class CustomerXeroDriftedV1 extends EventEnvelope {
 }
 export const CustomerXeroDrifted = defineEvent('customer.xero-drifted', 1, CustomerXeroDriftedV1);
 
-export const CONNECTION_STATUSES = ['connected', 'disconnected', 'expired'] as const;
 export class XeroConnectionChangedV1 extends EventEnvelope {
-  @IsIn(CONNECTION_STATUSES) status!: (typeof CONNECTION_STATUSES)[number];
+  @IsIn(CONNECTION_STATUSES) status!: ConnectionStatus;
   @IsOptional() @IsString() tenantId?: string;
   @IsOptional() @IsString() organisationName?: string;
   @IsOptional() @IsString() shortCode?: string;
@@ -99,14 +104,9 @@ export class XeroConnectionChangedV1 extends EventEnvelope {
 export const XeroConnectionChanged = defineEvent('xero.connection-changed', 1, XeroConnectionChangedV1);
 
 /**
- * Import from Xero (DESIGN §3.4). The rules that decide whether a contact is already in the POS,
- * in the order the retailer asks for them (the first rule that finds any POS customer decides).
+ * Import from Xero (DESIGN §3.4). customers → xero-sync: page through the organisation's contacts
+ * for import `importId`; `matchBy` is the retailer's order of the match rules.
  */
-export const MATCH_BY: readonly MatchRule[] = MATCH_RULES;
-export type MatchBy = MatchRule;
-export const DEFAULT_MATCH_BY: readonly MatchBy[] = MATCH_RULES;
-
-/** customers → xero-sync: page through the organisation's contacts for import `importId`. */
 export class XeroImportRequestedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsBoolean() dryRun!: boolean;
@@ -119,8 +119,6 @@ export class XeroImportCancelledV1 extends EventEnvelope {
   @IsUUID() importId!: string;
 }
 export const XeroImportCancelled = defineEvent('xero.import-cancelled', 1, XeroImportCancelledV1);
-
-export const CONTACT_STATUSES = ['ACTIVE', 'ARCHIVED', 'GDPRREQUEST'] as const;
 
 /** The mapped customer fields of a contact, read with fromXeroContact (DESIGN §5). */
 export class ContactFieldsDto {
@@ -144,7 +142,7 @@ export class ContactFieldsDto {
 export class ImportedContactDto {
   /** Xero's ContactID. */
   @IsString() @IsNotEmpty() xeroContactId!: string;
-  @IsIn(CONTACT_STATUSES) contactStatus!: (typeof CONTACT_STATUSES)[number];
+  @IsIn(CONTACT_STATUSES) contactStatus!: ContactStatus;
   @IsBoolean() isCustomer!: boolean;
   @IsBoolean() isSupplier!: boolean;
   @IsOptional() @IsString() contactNumber?: string;
@@ -167,7 +165,7 @@ export const XeroContactsPage = defineEvent('xero.contacts-page', 1, XeroContact
 /** xero-sync → customers: every page of the import was published (`pages` of them), or paging failed. */
 export class XeroImportFinishedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
-  @IsIn(['completed', 'failed']) status!: 'completed' | 'failed';
+  @IsIn(IMPORT_STATUSES) status!: ImportStatus;
   @IsInt() @Min(0) pages!: number;
   @IsOptional() @IsString() error?: string;
 }
