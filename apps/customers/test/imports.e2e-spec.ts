@@ -433,4 +433,34 @@ describe('Import from Xero (customers side)', () => {
     await deliverPage(realImportId, 3, 3, [contact('Intruder')], other);
     expect((await getImport(realImportId)).contacts).toEqual(before.contacts);
   });
+
+  it('one import per retailer: starts racing on two instances start exactly one; a slot a crash left without its job holds only briefly', async () => {
+    const racer = await suite.retailer(svc.url, 'Racing Shop');
+    await pub.publish(XeroConnectionChanged, racer.id, { status: 'connected', tenantId: 't-race', organisationName: 'Racing Shop Ltd', shortCode: '!Rce' }, { occurredAt: tick() });
+    await eventually(async () => (await racer.get('/api/xero/connection')).body.status === 'connected', { what: 'the racing shop to be connected', timeoutMs: 10_000, intervalMs: 50 });
+    const svc2 = await suite.start();
+    const answers = await Promise.all([racer, racer.on(svc2.url), racer, racer.on(svc2.url)].map((r) => r.post('/api/imports/xero', {})));
+    const started = answers.filter((a) => a.status === 202);
+    expect(started).toHaveLength(1);
+    const id: string = started[0].body.id;
+    for (const a of answers.filter((x) => x.status !== 202)) {
+      expect(a.status).toBe(409);
+      expect(a.body.details).toMatchObject({ code: 'IMPORT.ALREADY_RUNNING', importId: id });
+    }
+    expect((await racer.get('/api/imports')).body.total).toBe(1);
+    await svc2.close();
+    expect((await racer.delete(`/api/imports/${id}`)).status).toBe(200);
+
+    // a crash between taking the slot and writing the job: the slot names a job that does not exist
+    const slots = (await suite.db()).collection<{ _id: string; importId: string; takenAt: Date }>('import_slots');
+    const lost = randomUUID();
+    await slots.updateOne({ _id: racer.id }, { $set: { importId: lost, takenAt: new Date() } });
+    const held = await racer.post('/api/imports/xero', {});
+    expect(held.status).toBe(409);
+    expect(held.body.details).toMatchObject({ code: 'IMPORT.ALREADY_RUNNING', importId: lost });
+    await slots.updateOne({ _id: racer.id }, { $set: { takenAt: new Date(Date.now() - 10 * 60_000) } });
+    const next = await racer.post('/api/imports/xero', {});
+    expect(next.status).toBe(202);
+    expect((await racer.delete(`/api/imports/${next.body.id}`)).status).toBe(200);
+  });
 });
