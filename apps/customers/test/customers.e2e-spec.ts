@@ -414,7 +414,7 @@ describe('customers API', () => {
       const res = await request(svc.url).get('/metrics');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
-      for (const name of ['http_requests_total', 'http_request_duration_seconds', 'outbox_backlog_customers', 'outbox_oldest_age_seconds', 'outbox_events_published_total']) {
+      for (const name of ['http_requests_total', 'http_request_duration_seconds', 'outbox_backlog_customers', 'outbox_backlog_imports', 'outbox_oldest_age_seconds', 'outbox_events_published_total']) {
         expect(res.text).toContain(`# TYPE ${name} `);
       }
       expect(res.text).toMatch(/http_requests_total\{method="POST",route="\/api\/customers",status="201"\} \d+/);

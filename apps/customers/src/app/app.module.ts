@@ -18,6 +18,22 @@ import { RetailersController } from '../retailers/retailers.controller';
 import { RetailersService } from '../retailers/retailers.service';
 import { XeroStatusController } from '../xero-status/xero-status.controller';
 import { XeroConnectionController } from '../xero-connection/xero-connection.controller';
+import { ImportCandidatesReader } from '../imports/import-candidates.reader';
+import { ImportPagesController } from '../imports/import-pages.controller';
+import { ImportRepository } from '../imports/import.repository';
+import { ImportsController } from '../imports/imports.controller';
+import { ImportsService } from '../imports/imports.service';
+import {
+  IMPORT_CLAIMS,
+  IMPORT_JOBS,
+  IMPORT_PROBLEMS,
+  IMPORT_SLOTS,
+  ImportClaimSchema,
+  ImportJobSchema,
+  ImportProblemSchema,
+  ImportSlotSchema,
+} from '../imports/schemas/import.schema';
+import { ImportsOutbox } from '../outbox/imports-outbox';
 import { AmqpModule, ServiceConfigModule, ServiceKitModule, createLogger, messagingLogger } from '@pos/service-kit';
 
 @Module({})
@@ -37,11 +53,15 @@ export class AppModule {
         MongooseModule.forFeature([
           { name: CUSTOMERS, schema: CustomerSchema },
           { name: RETAILERS, schema: RetailerSchema },
+          { name: IMPORT_JOBS, schema: ImportJobSchema },
+          { name: IMPORT_SLOTS, schema: ImportSlotSchema },
+          { name: IMPORT_CLAIMS, schema: ImportClaimSchema },
+          { name: IMPORT_PROBLEMS, schema: ImportProblemSchema },
         ]),
         // Writes must keep working while the broker is away: they wait in the outbox.
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'customers', logger: messagingLogger(logger) }),
       ],
-      controllers: [RetailersController, CustomersController, XeroConnectionController, XeroStatusController],
+      controllers: [RetailersController, CustomersController, XeroConnectionController, ImportsController, XeroStatusController, ImportPagesController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         documentWritesProvider,
@@ -51,6 +71,10 @@ export class AppModule {
         CustomersOutbox,
         MetricsService,
         OutboxRelay,
+        ImportsOutbox,
+        ImportRepository,
+        ImportCandidatesReader,
+        ImportsService,
       ],
     };
   }

@@ -16,7 +16,8 @@ export async function createCustomersApp(config: CustomersConfig): Promise<INest
   app.use(requireJsonBody, json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }), checkJsonBody);
   app.setGlobalPrefix('api', { exclude: ['health/live', 'health/ready', 'metrics'] });
   configureServiceApp(app, { title: 'POS customers', description: 'Customers of a point of sale, kept in sync with Xero', bearerAuth: true });
-  // What xero-sync reports arrives as @EventPattern handlers (xero-status/) on the service's queue.
+  // What xero-sync reports arrives as @EventPattern handlers (xero-status/, imports/) on the service's one
+  // queue: connectEventHandlers binds every handler's routing key of the app to it.
   connectEventHandlers(app, { queue: XERO_STATUS_QUEUE, config });
   await app.startAllMicroservices();
   return app;

@@ -11,6 +11,9 @@ const STATUS_OF: Record<DomainErrorCode, number> = {
   'CUSTOMER.VERSION_MISMATCH': HttpStatus.PRECONDITION_FAILED,
   'CUSTOMER.NOTHING_TO_PUSH': HttpStatus.CONFLICT,
   'XERO.NOT_CONNECTED': HttpStatus.CONFLICT,
+  'IMPORT.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'IMPORT.ALREADY_RUNNING': HttpStatus.CONFLICT,
+  'IMPORT.FINISHED': HttpStatus.CONFLICT,
 };
 
 /** A broken domain rule: its status, its message, and its stable code in `details`. */

@@ -5,6 +5,7 @@ import {
   DomainError,
   MAPPED_FIELDS,
   MappedField,
+  XeroLink,
   applyPatch,
   canPushNow,
   changedMappedFields,
@@ -84,6 +85,25 @@ export class CustomersService {
       fields,
       ...derived(id, fields),
       ...newOutbox([changeEvent(skeleton, 1, fields, 'created', changed)]),
+      sales: [],
+      onAccountTotal: 0,
+      deletedAt: null,
+    });
+  }
+
+  /**
+   * A customer made from a Xero contact (Import from Xero), under an id the caller chose: already
+   * linked and synced, so nothing is published; later edits push as usual. Validated like any other.
+   */
+  async createLinked(retailerId: string, id: string, input: CustomerFields, xero: XeroLink): Promise<CustomerDoc> {
+    const fields = validated(normaliseFields(input));
+    return this.repo.insert(id, {
+      retailerId,
+      version: 1,
+      fields,
+      ...derived(id, fields),
+      xero: { ...xero, requiredVersion: 1 },
+      ...newOutbox(),
       sales: [],
       onAccountTotal: 0,
       deletedAt: null,

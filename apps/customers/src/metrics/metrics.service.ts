@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ServiceMetrics } from '@pos/service-kit';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CustomersOutbox } from '../outbox/customers-outbox';
+import { ImportsOutbox } from '../outbox/imports-outbox';
 
 /** The customers service's own metrics (outbox, consumed events), on the instance's registry (ServiceMetrics). */
 @Injectable()
@@ -10,7 +11,7 @@ export class MetricsService {
   readonly eventsPublished: Counter<'routing_key'>;
   readonly eventsConsumed: Counter<'routing_key' | 'outcome'>;
 
-  constructor(outbox: CustomersOutbox, service: ServiceMetrics) {
+  constructor(outbox: CustomersOutbox, imports: ImportsOutbox, service: ServiceMetrics) {
     this.registry = service.registry;
     this.eventsPublished = new Counter({
       name: 'outbox_events_published_total',
@@ -33,12 +34,21 @@ export class MetricsService {
       },
     });
     new Gauge({
-      name: 'outbox_oldest_age_seconds',
-      help: 'Age of the oldest unpublished event',
+      name: 'outbox_backlog_imports',
+      help: 'Import jobs with events waiting to be published',
       registers: [this.registry],
       async collect() {
-        const { oldestAt } = await outbox.backlog();
-        this.set(oldestAt ? (Date.now() - oldestAt.getTime()) / 1000 : 0);
+        this.set((await imports.backlog()).documents);
+      },
+    });
+    new Gauge({
+      name: 'outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished event (customers and import jobs)',
+      registers: [this.registry],
+      async collect() {
+        const oldest = (await Promise.all([outbox.backlog(), imports.backlog()])).map((b) => b.oldestAt?.getTime() ?? Infinity);
+        const at = Math.min(...oldest);
+        this.set(Number.isFinite(at) ? (Date.now() - at) / 1000 : 0);
       },
     });
   }

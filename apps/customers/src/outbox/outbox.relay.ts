@@ -1,28 +1,38 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AmqpClient } from '@pos/messaging';
-import { OutboxRelay as Relay } from '@pos/persistence';
+import { OutboxRelay as Relay, OutboxStore } from '@pos/persistence';
 import { CUSTOMERS_CONFIG } from '../config/config.module';
 import { CustomersConfig } from '../config/customers.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { CustomersOutbox } from './customers-outbox';
+import { ImportsOutbox } from './imports-outbox';
 
 /**
- * Publishes the events waiting in customers' outboxes with publisher confirms (the relay of
- * @pos/persistence: never lost, per-customer order, one relay at a time per customer, a crashed
- * relay's claim expires), from start-up until before the broker and database close.
+ * Publishes the events waiting in the service's outboxes (customers, import jobs) with publisher
+ * confirms, one relay of @pos/persistence per store (never lost, per-document order, one relay at a
+ * time per document, a crashed relay's claim expires), from start-up until before the broker and
+ * database close.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly relay: Relay;
+  private readonly relays: Relay[];
 
-  constructor(outbox: CustomersOutbox, amqp: AmqpClient, metrics: MetricsService, @Inject(CUSTOMERS_CONFIG) config: CustomersConfig) {
+  constructor(
+    customers: CustomersOutbox,
+    imports: ImportsOutbox,
+    amqp: AmqpClient,
+    metrics: MetricsService,
+    @Inject(CUSTOMERS_CONFIG) config: CustomersConfig,
+  ) {
     const logger = new Logger(OutboxRelay.name);
-    this.relay = new Relay(outbox, amqp, {
-      pollMs: config.OUTBOX_POLL_MS,
-      canPublish: () => amqp.isConnected(),
-      onPublished: (entry) => metrics.eventsPublished.inc({ routing_key: entry.routingKey }),
-      logger,
-    });
+    const relayOf = (store: OutboxStore) =>
+      new Relay(store, amqp, {
+        pollMs: config.OUTBOX_POLL_MS,
+        canPublish: () => amqp.isConnected(),
+        onPublished: (entry) => metrics.eventsPublished.inc({ routing_key: entry.routingKey }),
+        logger,
+      });
+    this.relays = [relayOf(customers), relayOf(imports)];
   }
 
   onApplicationBootstrap() {
@@ -35,15 +45,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   start() {
-    this.relay.start();
+    for (const r of this.relays) r.start();
   }
 
-  stop(): Promise<void> {
-    return this.relay.stop();
+  async stop(): Promise<void> {
+    await Promise.all(this.relays.map((r) => r.stop()));
   }
 
-  /** Publishes until no customer has a waiting entry; returns how many entries went out. */
-  drain(): Promise<number> {
-    return this.relay.drain();
+  /** Publishes until no document of either store has a waiting entry; returns how many entries went out. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (const r of this.relays) total += await r.drain();
+    return total;
   }
 }

@@ -5,3 +5,4 @@ export * from './lib/applied-events';
 export * from './lib/field-limits';
 export * from './lib/xero-contact.mapper';
 export * from './lib/xero-link';
+export * from './lib/import-matching';

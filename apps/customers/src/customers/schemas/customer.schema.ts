@@ -70,4 +70,5 @@ CustomerSchema.index({ retailerId: 1, codeKey: 1 }, { unique: true });
 CustomerSchema.index({ retailerId: 1, sortName: 1, _id: 1 });
 CustomerSchema.index({ retailerId: 1, searchKeys: 1 });
 CustomerSchema.index({ retailerId: 1, 'xero.status': 1 });
+CustomerSchema.index({ retailerId: 1, 'xero.contactId': 1 });
 CustomerSchema.index({ outboxAt: 1 });

@@ -17,7 +17,10 @@ export type DomainErrorCode =
   | 'CUSTOMER.NOT_FOUND'
   | 'CUSTOMER.VERSION_MISMATCH'
   | 'CUSTOMER.NOTHING_TO_PUSH'
-  | 'XERO.NOT_CONNECTED';
+  | 'XERO.NOT_CONNECTED'
+  | 'IMPORT.NOT_FOUND'
+  | 'IMPORT.ALREADY_RUNNING'
+  | 'IMPORT.FINISHED';
 
 export type Result<T, E = DomainError> = { ok: true; value: T } | { ok: false; error: E };
 export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });

@@ -25,10 +25,22 @@ export interface DriftedField {
   xero: unknown;
 }
 
+/** Where a link to a contact came from when the POS did not make the contact itself (Import from Xero). */
+export interface LinkOrigin {
+  /** `linked`: an existing POS customer matched the contact; `created`: the customer was created from it. */
+  reason: 'linked' | 'created';
+  /** What made the link, e.g. `import:<import id>`. */
+  source: string;
+  /** The rule that matched (linked only). */
+  rule?: string;
+  at: string;
+}
+
 /** Everything the POS knows about one customer's Xero side. */
 export interface XeroLink {
   status: XeroStatus;
   contactId?: string;
+  linkedBy?: LinkOrigin;
   /**
    * The customer version Xero must hold for the customer to count as synced: the version of the
    * latest change that asked for a push. A result for an older version leaves the customer pending.

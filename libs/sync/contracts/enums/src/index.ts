@@ -29,14 +29,24 @@ export type XeroStatus = (typeof XERO_STATUSES)[number];
 export const PUSH_OUTCOMES = ['succeeded', 'failed', 'retrying'] as const;
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
 
-/** How "Import from Xero" matches a contact to an existing customer. */
-export const MATCH_BY = ['name_and_email', 'email', 'account_number'] as const;
+/**
+ * How "Import from Xero" matches a contact to an existing customer: the rules the retailer may ask
+ * for, in the default order (the first rule that finds any POS customer decides).
+ */
+export const MATCH_BY = ['contactNumber', 'accountNumber', 'nameAndEmail', 'email'] as const;
 export type MatchBy = (typeof MATCH_BY)[number];
+export const DEFAULT_MATCH_BY: readonly MatchBy[] = MATCH_BY;
 
-/** What a Xero contact is to the retailer (only customers and general contacts are imported). */
-export const DESIGNATIONS = ['customer', 'general', 'customer_and_supplier'] as const;
-export type Designation = (typeof DESIGNATIONS)[number];
+/** A Xero contact's ContactStatus, as an import page carries it. */
+export const CONTACT_STATUSES = ['ACTIVE', 'ARCHIVED', 'GDPRREQUEST'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 /** How an import ended (`xero.import-finished` status). */
 export const IMPORT_STATUSES = ['completed', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** An import job as the POS sees it (GET /api/imports/:id status). */
+export const IMPORT_JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
+/** A job in one of these holds the retailer's "current import" slot. */
+export const ACTIVE_IMPORT_JOB_STATUSES: readonly ImportJobStatus[] = ['queued', 'running'];

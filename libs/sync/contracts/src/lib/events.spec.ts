@@ -1,5 +1,6 @@
 import { ContractViolation, buildEvent, parseEvent } from './event-definition';
-import { ALL_EVENTS, CustomerChanged, CustomerSyncFailed, XeroContactsPage } from './events';
+import { DEFAULT_MATCH_BY } from '@pos/sync-contracts/enums';
+import { ALL_EVENTS, CustomerChanged, CustomerSyncFailed, XeroContactsPage, XeroImportRequested } from './events';
 
 describe('event contracts', () => {
   it('names routing keys after the event and its version', () => {
@@ -12,6 +13,7 @@ describe('event contracts', () => {
       'xero.import-requested.v1',
       'xero.contacts-page.v1',
       'xero.import-finished.v1',
+      'xero.import-cancelled.v1',
     ]);
   });
 
@@ -55,6 +57,32 @@ describe('event contracts', () => {
     }) as unknown as Record<string, unknown>;
     expect(() => parseEvent(CustomerChanged, mutate(e))).toThrow(ContractViolation);
     expect(() => parseEvent(CustomerChanged, mutate(e))).toThrow(field);
+  });
+
+  it('carries what import matching needs in a contacts page, and names a bad contact field', () => {
+    const contact = {
+      xeroContactId: 'c0ffee00-0000-4000-8000-000000000001',
+      contactStatus: 'ACTIVE',
+      isCustomer: false,
+      isSupplier: false,
+      contactNumber: 'pos-id',
+      accountNumber: 'ACC-1',
+      name: 'General Ltd',
+      emailAddress: 'general@example.com',
+      fields: { companyName: 'General Ltd', email: 'general@example.com', physicalAddress: { city: 'Wellington' } },
+    } as const;
+    const importId = '3f1e2d4c-0000-4000-8000-000000000001';
+    const e = buildEvent(XeroContactsPage, 'r-1', { importId, page: 1, pageCount: 3, contacts: [contact] });
+    expect(parseEvent(XeroContactsPage, JSON.parse(JSON.stringify(e))).contacts[0]).toMatchObject({ isSupplier: false, name: 'General Ltd' });
+    expect(() => parseEvent(XeroContactsPage, { ...e, contacts: [{ ...contact, contactStatus: 'DELETED' }] })).toThrow(/contacts\.0\.contactStatus/);
+    expect(() => parseEvent(XeroContactsPage, { ...e, contacts: [{ ...contact, isCustomer: 'yes' }] })).toThrow(/contacts\.0\.isCustomer/);
+    expect(() => buildEvent(XeroImportRequested, 'r-1', { importId, dryRun: false, matchBy: ['phone' as never] })).toThrow(/matchBy/);
+    expect(buildEvent(XeroImportRequested, 'r-1', { importId, dryRun: true, matchBy: [...DEFAULT_MATCH_BY] }).matchBy).toEqual([
+      'contactNumber',
+      'accountNumber',
+      'nameAndEmail',
+      'email',
+    ]);
   });
 
   it('rejects a body that is not an object', () => {

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -18,10 +19,10 @@ import {
 import {
   CHANGE_REASONS,
   CONNECTION_STATUSES,
+  CONTACT_STATUSES,
   ChangeReason,
   ConnectionStatus,
-  DESIGNATIONS,
-  Designation,
+  ContactStatus,
   IMPORT_STATUSES,
   ImportStatus,
   MATCH_BY,
@@ -107,28 +108,66 @@ export class XeroConnectionChangedV1 extends EventEnvelope {
 }
 export const XeroConnectionChanged = defineEvent('xero.connection-changed', 1, XeroConnectionChangedV1);
 
+/**
+ * Import from Xero (DESIGN §3.4). customers → xero-sync: page through the organisation's contacts
+ * for import `importId`; `matchBy` is the retailer's order of the match rules.
+ */
 export class XeroImportRequestedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsBoolean() dryRun!: boolean;
-  @IsArray() @IsIn(MATCH_BY, { each: true }) matchBy!: MatchBy[];
+  @IsArray() @ArrayNotEmpty() @IsIn(MATCH_BY, { each: true }) matchBy!: MatchBy[];
 }
 export const XeroImportRequested = defineEvent('xero.import-requested', 1, XeroImportRequestedV1);
 
-export class ImportedContactDto {
-  @IsString() @IsNotEmpty() xeroContactId!: string;
-  @IsIn(DESIGNATIONS) designation!: Designation;
-  /** The contact read as POS customer fields (fromXeroContact). */
-  @IsObject() fields!: Record<string, unknown>;
-  @IsOptional() @IsString() contactNumber?: string;
+/** customers → xero-sync: the retailer cancelled import `importId`; stop paging (later pages are ignored anyway). */
+export class XeroImportCancelledV1 extends EventEnvelope {
+  @IsUUID() importId!: string;
 }
+export const XeroImportCancelled = defineEvent('xero.import-cancelled', 1, XeroImportCancelledV1);
+
+/** The mapped customer fields of a contact, read with fromXeroContact (DESIGN §5). */
+export class ContactFieldsDto {
+  @IsOptional() @IsString() customerCode?: string;
+  @IsOptional() @IsString() firstName?: string;
+  @IsOptional() @IsString() lastName?: string;
+  @IsOptional() @IsString() companyName?: string;
+  @IsOptional() @IsString() email?: string;
+  @IsOptional() @IsString() phone?: string;
+  @IsOptional() @IsString() mobile?: string;
+  @IsOptional() @IsString() fax?: string;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) physicalAddress?: AddressSnapshot;
+  @IsOptional() @ValidateNested() @Type(() => AddressSnapshot) postalAddress?: AddressSnapshot;
+  @IsOptional() @IsString() taxNumber?: string;
+}
+
+/**
+ * One Xero contact as an import page carries it: what matching needs, as Xero spells it (the full
+ * contact: IsCustomer/IsSupplier are missing from summary replies), and its mapped fields.
+ */
+export class ImportedContactDto {
+  /** Xero's ContactID. */
+  @IsString() @IsNotEmpty() xeroContactId!: string;
+  @IsIn(CONTACT_STATUSES) contactStatus!: ContactStatus;
+  @IsBoolean() isCustomer!: boolean;
+  @IsBoolean() isSupplier!: boolean;
+  @IsOptional() @IsString() contactNumber?: string;
+  @IsOptional() @IsString() accountNumber?: string;
+  @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() emailAddress?: string;
+  @ValidateNested() @Type(() => ContactFieldsDto) fields!: ContactFieldsDto;
+}
+
+/** xero-sync → customers: page `page` (from 1) of `pageCount` pages of the import's contacts. */
 export class XeroContactsPageV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsInt() @Min(1) page!: number;
+  /** Pages in the organisation as Xero reported them with this page (pagination.pageCount). */
   @IsInt() @Min(0) pageCount!: number;
   @IsArray() @ValidateNested({ each: true }) @Type(() => ImportedContactDto) contacts!: ImportedContactDto[];
 }
 export const XeroContactsPage = defineEvent('xero.contacts-page', 1, XeroContactsPageV1);
 
+/** xero-sync → customers: every page of the import was published (`pages` of them), or paging failed. */
 export class XeroImportFinishedV1 extends EventEnvelope {
   @IsUUID() importId!: string;
   @IsIn(IMPORT_STATUSES) status!: ImportStatus;
@@ -147,4 +186,5 @@ export const ALL_EVENTS = [
   XeroImportRequested,
   XeroContactsPage,
   XeroImportFinished,
+  XeroImportCancelled,
 ] as const;
