@@ -72,7 +72,7 @@ export class XeroStatusController {
 
   @EventPattern(CustomerXeroDrifted.routingKey)
   onXeroDrifted(@Payload() e: CustomerXeroDriftedV1): Promise<void> {
-    return this.counted(CustomerXeroDrifted, () => this.onCustomer(e, (doc) => onXeroDrifted(doc.xero, e.fields)));
+    return this.counted(CustomerXeroDrifted, () => this.onCustomer(e, (doc) => onXeroDrifted(doc.xero, e.fields, e.occurredAt)));
   }
 
   /** events_consumed_total by routing key and outcome; the error itself goes back to the transport (retry or dead letter). */

@@ -149,6 +149,11 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     return (this.heldUntil.get(retailerId) ?? 0) - LEASE_SAFETY_MS > Date.now();
   }
 
+  /** Whether this worker holds the tenant's lease now (the poll for missed webhooks runs only there). */
+  holds(retailerId: string): boolean {
+    return this.tenants.has(retailerId) && this.stillHeld(retailerId);
+  }
+
   private stopTenant(retailerId: string, release = false) {
     const t = this.tenants.get(retailerId);
     if (!t) return;
@@ -322,9 +327,10 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   /**
    * One Xero call under the budgets, with the retries the reply asks for: the same request again
    * after 5xx/timeouts (backoff with jitter) and after a minute or concurrency 429, a refreshed
-   * token after a 401. Returns the reply, with `error` set when it did not succeed.
+   * token after a 401. Returns the reply, with `error` set when it did not succeed. Also used by the
+   * checks of Xero-side changes, so every call to a tenant shares its limits.
    */
-  private async call<T>(
+  async call<T>(
     retailerId: string,
     access: { a: TenantAccess },
     operation: string,

@@ -128,10 +128,19 @@ describe('onSyncFailed', () => {
 });
 
 describe('onXeroDrifted and canPushNow', () => {
-  it('records the fields edited in Xero without changing the status', () => {
-    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } });
-    const twice = onXeroDrifted(once, { phone: { pos: '1', xero: '2' } });
-    expect(twice).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } } });
+  it('records the fields edited in Xero, when they were seen, without changing the status', () => {
+    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }, '2026-01-01T00:00:00.000Z');
+    expect(once).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x', seenAt: '2026-01-01T00:00:00.000Z' } } });
+  });
+
+  it('a report replaces the drift (a field still drifted keeps when it was first seen); an empty one clears it', () => {
+    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }, '2026-01-01T00:00:00.000Z');
+    const twice = onXeroDrifted(once, { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } }, '2026-01-02T00:00:00.000Z');
+    expect(twice.drift).toEqual({
+      email: { pos: 'a@x', xero: 'b@x', seenAt: '2026-01-01T00:00:00.000Z' },
+      phone: { pos: '1', xero: '2', seenAt: '2026-01-02T00:00:00.000Z' },
+    });
+    expect(onXeroDrifted(twice, {}, '2026-01-03T00:00:00.000Z').drift).toBeUndefined();
   });
 
   it('allows push now for pending, failed and unlinked customers, and synced ones edited in Xero', () => {

@@ -23,7 +23,12 @@ export interface PushAttempt {
 export interface DriftedField {
   pos: unknown;
   xero: unknown;
+  /** When xero-sync found the difference (its report's occurredAt). */
+  seenAt?: string;
 }
+
+/** What the POS tells the retailer about drift. */
+export const DRIFT_MESSAGE = 'These fields were edited in Xero. The next POS edit or on-account sale will overwrite them with the POS values.';
 
 /** Where a link to a contact came from when the POS did not make the contact itself (Import from Xero). */
 export interface LinkOrigin {
@@ -147,9 +152,19 @@ export function onSyncFailed(
   };
 }
 
-/** Someone edited the contact in Xero; the POS keeps its values and warns they will be overwritten. */
-export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedField>): XeroLink {
-  return { ...link, drift: { ...link.drift, ...fields } };
+/**
+ * Someone edited the contact in Xero; the POS keeps its values and warns they will be overwritten.
+ * A report lists every field that differs now, so it replaces the previous drift; an empty one says
+ * Xero holds the POS values again. A field still drifted the same way keeps when it was first seen.
+ */
+export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedField>, at?: string): XeroLink {
+  const drift: Record<string, DriftedField> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    const before = link.drift?.[name];
+    const same = before && JSON.stringify([before.pos, before.xero]) === JSON.stringify([f.pos, f.xero]);
+    drift[name] = { pos: f.pos, xero: f.xero, seenAt: (same ? before.seenAt : undefined) ?? f.seenAt ?? at };
+  }
+  return { ...link, drift: Object.keys(drift).length ? drift : undefined };
 }
 
 /**
