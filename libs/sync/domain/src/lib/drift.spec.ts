@@ -21,6 +21,16 @@ describe('findDrift', () => {
     expect(findDrift({ sent }, { FirstName: 'Ann', LastName: 'Lee', Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '021 555' }] })).toEqual({ email: { pos: 'ann@example.com', xero: null } });
   });
 
+  it("a person's name edited in Xero is drift of that part, not of the company name, while Name stays what the POS sent", () => {
+    const withCompany = { ...sent, companyName: { value: '', version: 1 } };
+    expect(findDrift({ sent: withCompany }, { Name: 'Ann Lee', FirstName: 'Anna', LastName: 'Lee', EmailAddress: 'ann@example.com', Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '021 555' }] })).toEqual({
+      firstName: { pos: 'Ann', xero: 'Anna' },
+    });
+    expect(findDrift({ sent: withCompany }, { Name: 'Lee Holdings', FirstName: 'Ann', LastName: 'Lee', EmailAddress: 'ann@example.com', Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '021 555' }] })).toEqual({
+      companyName: { pos: null, xero: 'Lee Holdings' },
+    });
+  });
+
   it('sameDrift compares fields and values', () => {
     expect(sameDrift({}, undefined)).toBe(true);
     expect(sameDrift({ email: { pos: 'a', xero: 'b' } }, { email: { pos: 'a', xero: 'b' } })).toBe(true);

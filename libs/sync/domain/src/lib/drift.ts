@@ -18,6 +18,11 @@ export function findDrift(entry: Pick<LedgerEntry, 'sent'>, contact: XeroContact
   const drift: Drift = {};
   for (const [field, sent] of Object.entries(entry.sent) as [MappedField, { value: unknown } | undefined][]) {
     if (!sent) continue;
+    if (field === 'companyName') {
+      // Xero has one Name: the company name, or "first last" when there is none; compare that
+      const posName = String(sent.value ?? '').trim() || personName(entry.sent.firstName?.value, entry.sent.lastName?.value);
+      if (sameValue(posName, contact.Name)) continue;
+    }
     if (!sameValue(sent.value, xero[field])) drift[field] = { pos: sent.value === '' ? null : sent.value, xero: xero[field] ?? null };
   }
   return drift;
@@ -33,4 +38,8 @@ export function sameDrift(a: Drift | undefined, b: Drift | undefined): boolean {
     const y = (b as Record<string, DriftedValue>)[k];
     return sameValue(x.pos, y.pos) && sameValue(x.xero, y.xero);
   });
+}
+
+function personName(first: unknown, last: unknown): string {
+  return [first, last].map((v) => String(v ?? '').trim()).filter(Boolean).join(' ');
 }
