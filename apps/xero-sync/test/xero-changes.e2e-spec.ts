@@ -184,4 +184,29 @@ describe('Xero-side changes', () => {
     const deliveries = await sandbox.admin<unknown[]>('GET', `/sandbox/organisations/${quietTenantId}/webhooks`);
     expect(deliveries).toHaveLength(0);
   });
+
+  it('a merge in Xero relinks the customer; the next edit lands on the surviving contact, by ContactID, with no new contact', async () => {
+    const id = uniqueName('c');
+    const v1 = await send(retailerId, id, { reason: 'on_account_sale', snapshot: ada(id) });
+    const merged = String((await succeeded(id, v1))['xeroContactId']);
+    const survivor = await sandbox.admin<Contact>('POST', `/sandbox/organisations/${tenantId}/contacts`, { Name: `Ada Holdings ${id.slice(-6)}` });
+    await sandbox.admin('POST', `/sandbox/organisations/${tenantId}/contacts/merge`, { fromContactId: merged, toContactId: survivor.ContactID });
+
+    const relinked = await eventually(
+      () => results.find((r) => r['type'] === CustomerSyncSucceeded.type && r['customerId'] === id && (r['relinkedFrom'] as { contactId?: string } | undefined)?.contactId === merged),
+      { what: 'the relink reported' },
+    );
+    expect(relinked).toMatchObject({ xeroContactId: survivor.ContactID, relinkedFrom: { contactId: merged, reason: 'merged', intoName: `Ada Holdings ${id.slice(-6)}` } });
+    const entry = await db.collection('sync_ledger').findOne({ customerId: id });
+    expect(entry).toMatchObject({ xeroContactId: survivor.ContactID, relinkedFrom: merged });
+    expect((entry?.['attempts'] as { message?: string }[])[0].message).toBe(`merged in Xero into Ada Holdings ${id.slice(-6)}`);
+
+    const before = (await sandbox.admin<Contact[]>('GET', `/sandbox/organisations/${tenantId}/contacts`)).length;
+    const v2 = await send(retailerId, id, { changedFields: ['email'], snapshot: { ...ada(id), email: 'ada@holdings.example.com' } });
+    expect(await succeeded(id, v2)).toMatchObject({ xeroContactId: survivor.ContactID, pushedFields: ['email'] });
+    const all = await sandbox.admin<Contact[]>('GET', `/sandbox/organisations/${tenantId}/contacts`);
+    expect(all).toHaveLength(before);
+    expect(all.find((c) => c.ContactID === survivor.ContactID)).toMatchObject({ EmailAddress: 'ada@holdings.example.com' });
+    expect(all.find((c) => c.ContactID === survivor.ContactID)?.ContactNumber).not.toBe(id);
+  });
 });

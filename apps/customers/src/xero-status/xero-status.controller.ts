@@ -52,7 +52,7 @@ export class XeroStatusController {
 
   @EventPattern(CustomerSyncSucceeded.routingKey)
   onSyncSucceeded(@Payload() e: CustomerSyncSucceededV1): Promise<void> {
-    const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt };
+    const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt, relinkedFrom: e.relinkedFrom };
     return this.counted(CustomerSyncSucceeded, () => this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r)));
   }
 

@@ -26,6 +26,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     pendingFields: { type: [String], default: [] },
     fullPushVersion: { type: Number },
     xeroContactId: { type: String },
+    relinkedFrom: { type: String },
     sent: { type: Schema.Types.Mixed, default: {} },
     reportedVersion: { type: Number },
     lastError: { type: Schema.Types.Mixed },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DocumentWrites, UNCHANGED } from '@pos/persistence';
 import { CustomerSyncFailed, CustomerSyncSucceeded, CustomerXeroDrifted } from '@pos/sync-contracts';
-import { ChangeRequest, Drift, LedgerEntry, PushReport, planPush, recordChange, sameDrift } from '@pos/sync-domain';
+import { ChangeRequest, Drift, LedgerEntry, PushReport, SurvivingContact, planPush, recordChange, relinkMerged, sameDrift } from '@pos/sync-domain';
 import { RequestContext } from '@pos/service-kit';
 import { Model } from 'mongoose';
 import { withEvents } from '../outbox/outbox-events';
@@ -58,6 +58,24 @@ export class SyncLedgerRepository {
     return reported;
   }
 
+  /**
+   * Xero merged the customer's contact `from` into `survivor`: relinks the customer (history and
+   * customer.sync-succeeded.v1 with relinkedFrom in the same write). Nothing happens when the
+   * customer is no longer linked to `from`. True when it relinked.
+   */
+  async relink(retailerId: string, customerId: string, from: string, survivor: SurvivingContact): Promise<boolean> {
+    let relinked = false;
+    await this.writes.upsert(ledgerRef(retailerId, customerId), (current) => {
+      relinked = false;
+      if (!current || current.xeroContactId !== from) return UNCHANGED;
+      const r = relinkMerged(toEntry(current), survivor, new Date().toISOString());
+      if (r === 'unchanged') return UNCHANGED;
+      relinked = true;
+      return { ...this.stored(current, r.entry, [r.report]), xeroDrift: null };
+    });
+    return relinked;
+  }
+
   /** How many customers of the retailer wait for a push (the backlog metric). */
   backlog(retailerId: string): Promise<number> {
     return this.model.countDocuments({ retailerId, needsPush: true }).exec();
@@ -102,7 +120,13 @@ export class SyncLedgerRepository {
         r.outcome === 'succeeded'
           ? {
               def: CustomerSyncSucceeded,
-              payload: { customerId: r.customerId, customerVersion: r.version, xeroContactId: r.contactId, pushedFields: r.pushedFields },
+              payload: {
+                customerId: r.customerId,
+                customerVersion: r.version,
+                xeroContactId: r.contactId,
+                pushedFields: r.pushedFields,
+                ...(r.relinkedFrom ? { relinkedFrom: r.relinkedFrom } : {}),
+              },
             }
           : {
               def: CustomerSyncFailed,

@@ -45,14 +45,23 @@ export class ContactChecker {
       const batch = ids.slice(i, i + IDS_PER_CALL);
       const r = await this.pusher.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByIds(a.accessToken, a.tenantId, batch));
       if (!r.ok) throw new Error(`Xero answered ${r.status ?? r.networkError} to a look-up of ${batch.length} contact(s)`);
-      await this.compare(retailerId, linked, r.body?.Contacts ?? []);
+      await this.compare(retailerId, access, linked, r.body?.Contacts ?? []);
     }
   }
 
-  /** Compares fetched contacts with the linked customers' ledger entries. */
-  async compare(retailerId: string, linked: LedgerDoc[], contacts: XeroContact[]): Promise<void> {
+  /**
+   * Compares fetched contacts with the linked customers' ledger entries. A contact merged into
+   * another (MergedToContactID) relinks its customers to the surviving contact instead.
+   */
+  async compare(retailerId: string, access: { a: TenantAccess }, linked: LedgerDoc[], contacts: XeroContact[]): Promise<void> {
     for (const contact of contacts) {
-      for (const entry of linked.filter((d) => d.xeroContactId === contact.ContactID)) {
+      const entries = linked.filter((d) => d.xeroContactId === contact.ContactID);
+      if (!entries.length) continue;
+      if (contact.MergedToContactID) {
+        await this.relink(retailerId, access, entries, String(contact.ContactID), contact.MergedToContactID);
+        continue;
+      }
+      for (const entry of entries) {
         const drift = findDrift(entry, contact);
         const fields = Object.keys(drift);
         if (await this.ledger.recordDrift(retailerId, entry.customerId, String(contact.ContactID), drift)) {
@@ -63,6 +72,22 @@ export class ContactChecker {
               : `${entry.customerId}: contact ${contact.ContactID} holds the POS values again`,
           );
         }
+      }
+    }
+  }
+
+  /** Relinks the customers of a merged contact to the contact it was merged into (read for its name). */
+  async relink(retailerId: string, access: { a: TenantAccess }, entries: Pick<LedgerDoc, 'customerId'>[], from: string, to: string, depth = 0): Promise<void> {
+    const r = await this.pusher.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByIds(a.accessToken, a.tenantId, [to]));
+    if (!r.ok) throw new Error(`Xero answered ${r.status ?? r.networkError} to a look-up of the contact ${from} was merged into`);
+    const survivor = r.body?.Contacts?.find((c) => c.ContactID === to);
+    // merged again since: follow the chain to the contact that survives now
+    if (survivor?.MergedToContactID && survivor.MergedToContactID !== from && depth < 5) {
+      return this.relink(retailerId, access, entries, from, survivor.MergedToContactID, depth + 1);
+    }
+    for (const e of entries) {
+      if (await this.ledger.relink(retailerId, e.customerId, from, { contactId: to, name: survivor?.Name })) {
+        this.logger.log(`${e.customerId}: contact ${from} was merged in Xero into ${survivor?.Name ?? to}; relinked to ${to}`);
       }
     }
   }

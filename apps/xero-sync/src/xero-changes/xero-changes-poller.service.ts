@@ -73,7 +73,7 @@ export class XeroChangesPoller implements OnApplicationBootstrap, BeforeApplicat
       const contacts = r.body?.Contacts ?? [];
       changed += contacts.length;
       const linked = await this.ledger.linkedTo(retailerId, contacts.map((c) => String(c.ContactID)));
-      if (linked.length) await this.checker.compare(retailerId, linked, contacts);
+      if (linked.length) await this.checker.compare(retailerId, access, linked, contacts);
       if (contacts.length < 1000) break;
     }
     await this.writes.upsert(pollStateRef(retailerId), () => ({ since: started }));

@@ -177,6 +177,7 @@ class PushAttemptResponse {
   @ApiProperty({ type: [String] }) fields!: string[];
   @ApiProperty({ enum: PUSH_OUTCOMES }) outcome!: PushOutcome;
   @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ description: 'what else happened, e.g. "merged in Xero into <name>"' }) note?: string;
 }
 
 class ConnectionSummary {

@@ -127,6 +127,20 @@ describe('onSyncFailed', () => {
   });
 });
 
+describe('a relink after a merge in Xero', () => {
+  it('moves the customer to the surviving contact and says so in the history', () => {
+    const next = onSyncSucceeded(synced(), {
+      version: 1,
+      contactId: 'survivor',
+      pushedFields: [],
+      at: '2030-01-01T00:00:00.000Z',
+      relinkedFrom: { contactId: 'old', reason: 'merged', intoName: 'Ada Holdings' },
+    });
+    expect(next).toMatchObject({ contactId: 'survivor', status: 'synced' });
+    expect(next.history[0]).toMatchObject({ outcome: 'succeeded', note: 'merged in Xero into Ada Holdings' });
+  });
+});
+
 describe('onXeroDrifted and canPushNow', () => {
   it('records the fields edited in Xero, when they were seen, without changing the status', () => {
     const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }, '2026-01-01T00:00:00.000Z');

@@ -18,6 +18,8 @@ export interface PushAttempt {
   fields: string[];
   outcome: PushOutcome;
   error?: string;
+  /** What else happened, e.g. "merged in Xero into <name>". */
+  note?: string;
 }
 
 export interface DriftedField {
@@ -106,9 +108,15 @@ function isStale(link: XeroLink, r: { version: number; at: string }): boolean {
  * one already applied only joins the history, and the customer turns synced only when the pushed
  * version is the required one (see isCurrent).
  */
-export function onSyncSucceeded(link: XeroLink, r: { version: number; contactId: string; pushedFields: string[]; at: string }): XeroLink {
-  const history = remember(link, { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' });
-  const contactId = link.contactId ?? r.contactId;
+export function onSyncSucceeded(
+  link: XeroLink,
+  r: { version: number; contactId: string; pushedFields: string[]; at: string; relinkedFrom?: { contactId: string; reason: 'merged'; intoName?: string } },
+): XeroLink {
+  const attempt: PushAttempt = { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' };
+  if (r.relinkedFrom) attempt.note = `merged in Xero into ${r.relinkedFrom.intoName ?? r.contactId}`;
+  const history = remember(link, attempt);
+  // a relink (Xero merged the contact) moves the customer to the surviving contact whatever the version order
+  const contactId = r.relinkedFrom ? r.contactId : (link.contactId ?? r.contactId);
   if (isStale(link, r)) return { ...link, contactId, history };
   const upToDate = isCurrent(link, r.version);
   return {

@@ -24,6 +24,11 @@ export interface LedgerEntry {
   /** The version whose change asked for a full push (on-account sale, push now), until a push covers it. */
   fullPushVersion?: number;
   xeroContactId?: string;
+  /**
+   * The contact this customer was linked to before Xero merged it into `xeroContactId`: from then on
+   * the customer is addressed by ContactID only (its ContactNumber stays with the merged contact).
+   */
+  relinkedFrom?: string;
   /** What Xero last received from us: per field, the value and the customer version it came from. */
   sent: Partial<Record<MappedField, { value: unknown; version: number }>>;
   /** The newest version a result (success or final failure) has been reported for. */
