@@ -209,4 +209,23 @@ describe('Xero-side changes', () => {
     expect(all.find((c) => c.ContactID === survivor.ContactID)).toMatchObject({ EmailAddress: 'ada@holdings.example.com' });
     expect(all.find((c) => c.ContactID === survivor.ContactID)?.ContactNumber).not.toBe(id);
   });
+
+  it('a push to a contact archived in Xero fails as archived with a hint; after an unlink the next push creates a new contact', async () => {
+    const id = uniqueName('c');
+    const v1 = await send(retailerId, id, { reason: 'on_account_sale', snapshot: ada(id) });
+    const archived = String((await succeeded(id, v1))['xeroContactId']);
+    await sandbox.admin('PATCH', `/sandbox/organisations/${tenantId}/contacts/${archived}`, { ContactStatus: 'ARCHIVED' });
+
+    const v2 = await send(retailerId, id, { changedFields: ['email'], snapshot: { ...ada(id), email: 'new@example.com' } });
+    const failed = await eventually(() => results.find((r) => r['type'] === CustomerSyncFailed.type && r['customerId'] === id && r['customerVersion'] === v2), { what: 'the archived failure' });
+    expect(failed).toMatchObject({ retrying: false, error: { kind: 'archived', hint: expect.stringMatching(/Restore it in Xero.*unlink/s) } });
+
+    // what POST /api/customers/:id/xero/unlink publishes: a full push with reason unlinked, without the contact
+    const v3 = await send(retailerId, id, { reason: 'unlinked', changedFields: [], snapshot: { ...ada(id), email: 'new@example.com' } });
+    const created = await succeeded(id, v3);
+    expect(created['xeroContactId']).not.toBe(archived);
+    const all = await sandbox.admin<Contact[]>('GET', `/sandbox/organisations/${tenantId}/contacts`);
+    expect(all.find((c) => c.ContactID === created['xeroContactId'])).toMatchObject({ ContactNumber: `${id}.1`, EmailAddress: 'new@example.com', ContactStatus: 'ACTIVE' });
+    expect(all.find((c) => c.ContactID === archived)).toMatchObject({ ContactStatus: 'ARCHIVED', ContactNumber: id });
+  });
 });

@@ -27,6 +27,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     fullPushVersion: { type: Number },
     xeroContactId: { type: String },
     relinkedFrom: { type: String },
+    unlinks: { type: Number },
     sent: { type: Schema.Types.Mixed, default: {} },
     reportedVersion: { type: Number },
     lastError: { type: Schema.Types.Mixed },

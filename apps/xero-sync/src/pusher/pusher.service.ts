@@ -226,7 +226,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private async recheck(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], byCustomer: Map<string, LedgerEntry>, live: () => boolean): Promise<PushOp[] | undefined> {
     const creates = ops.filter((o) => !o.contactId);
     if (!creates.length) return ops;
-    const numbers = creates.map((o) => o.snapshot.id);
+    const numbers = creates.map((o) => String(o.contact.ContactNumber));
     const r = await this.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, numbers), live);
     if (!r.ok) {
       await this.failCycle(retailerId, ops, r.error);
@@ -235,7 +235,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     const replanned: PushOp[] = [];
     const at = new Date().toISOString();
     for (const op of ops) {
-      const hit = op.contactId ? undefined : r.body?.Contacts?.find((c) => c.ContactNumber === op.snapshot.id)?.ContactID;
+      const hit = op.contactId ? undefined : r.body?.Contacts?.find((c) => c.ContactNumber === op.contact.ContactNumber)?.ContactID;
       if (!hit) {
         replanned.push(op);
         continue;

@@ -1,5 +1,5 @@
 import { MAPPED_FIELDS } from './customer.types';
-import { HISTORY_LIMIT, XeroLink, canPushNow, newXeroLink, onChangeRequested, onSyncFailed, onSyncSucceeded, onXeroDrifted } from './xero-link';
+import { HISTORY_LIMIT, XeroLink, canPushNow, newXeroLink, onChangeRequested, onSyncFailed, onSyncSucceeded, onXeroDrifted, onUnlinked } from './xero-link';
 
 const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
 const ok = (version: number, n = version, contactId = 'x-1') => ({ version, contactId, pushedFields: ['email'], at: at(n) });
@@ -124,6 +124,17 @@ describe('onSyncFailed', () => {
     const fixed = onSyncSucceeded(failed, ok(2, 50));
     expect(fixed.status).toBe('synced');
     expect(fixed.lastError).toBeUndefined();
+  });
+});
+
+describe('onUnlinked', () => {
+  it('clears the link, the error and the drift, and asks for everything to be pushed (a new contact)', () => {
+    const failed = onSyncFailed(onChangeRequested(synced(), ['email'], false, 2), refused(2, false));
+    const next = onUnlinked(failed, 2);
+    expect(next).toMatchObject({ status: 'pending', requiredVersion: 2 });
+    expect(next.contactId).toBeUndefined();
+    expect(next.lastError).toBeUndefined();
+    expect(next.pendingFields).toHaveLength(MAPPED_FIELDS.length);
   });
 });
 

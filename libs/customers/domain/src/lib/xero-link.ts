@@ -1,5 +1,5 @@
 import type { PushOutcome, SyncErrorKind, XeroStatus } from '@pos/sync-contracts/enums';
-import { MappedField } from './customer.types';
+import { MAPPED_FIELDS, MappedField } from './customer.types';
 
 export interface SyncError {
   kind: SyncErrorKind;
@@ -82,6 +82,14 @@ export function onChangeRequested(link: XeroLink, fields: readonly MappedField[]
   if (!link.contactId && !fullPush && link.status === 'not_linked') return { ...link, requiredVersion: version };
   const pending = new Set<MappedField>([...link.pendingFields, ...fields]);
   return { ...link, status: 'pending', pendingFields: [...pending], requiredVersion: version };
+}
+
+/**
+ * The retailer unlinked the customer from its Xero contact (an archived one, say): the link is
+ * cleared and everything is pushed again, which creates a new contact.
+ */
+export function onUnlinked(link: XeroLink, version: number): XeroLink {
+  return onChangeRequested({ ...link, contactId: undefined, linkedBy: undefined, lastError: undefined, drift: undefined }, MAPPED_FIELDS, true, version);
 }
 
 /** The one rule for "synced": a result counts as current only for the version the latest change asked for (or newer). */

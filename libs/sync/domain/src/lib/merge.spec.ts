@@ -1,4 +1,4 @@
-import { newLedgerEntry } from './ledger';
+import { newLedgerEntry, recordChange } from './ledger';
 import { planPush } from './push-plan';
 import { relinkMerged } from './merge';
 
@@ -29,5 +29,23 @@ describe('relinkMerged', () => {
     const plan = planPush(r.entry);
     expect(plan).toMatchObject({ kind: 'push', contactId: 'new' });
     expect(plan.kind === 'push' && plan.contact.ContactNumber).toBeFalsy();
+  });
+});
+
+describe('an unlink', () => {
+  it('forgets the contact and what it received; the next push looks up and creates a contact numbered <id>.1', () => {
+    const linked = {
+      ...newLedgerEntry('r', 'c1', { id: 'c1', firstName: 'Ada', lastName: 'Lovelace' }),
+      desiredVersion: 2,
+      reportedVersion: 2,
+      xeroContactId: 'archived',
+      sent: { firstName: { value: 'Ada', version: 2 } },
+      heldByFailure: true,
+    };
+    const next = recordChange(linked, { eventId: 'e', retailerId: 'r', customerId: 'c1', customerVersion: 2, changedFields: [], snapshot: linked.desired, fullPush: true, xeroContactId: undefined, unlink: true });
+    if (next === 'duplicate') throw new Error('not a duplicate');
+    expect(next).toMatchObject({ xeroContactId: undefined, sent: {}, unlinks: 1, heldByFailure: false });
+    expect(planPush(next)).toMatchObject({ kind: 'lookup', contactNumber: 'c1.1' });
+    expect(planPush(next, null)).toMatchObject({ kind: 'push', contactId: undefined, contact: { ContactNumber: 'c1.1' } });
   });
 });

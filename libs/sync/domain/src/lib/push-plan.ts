@@ -1,5 +1,5 @@
 import { CustomerSnapshot, MappedField, XeroContact, toXeroContact } from '@pos/customers-domain';
-import { ALL_MAPPED, LedgerEntry, remember, sameValue } from './ledger';
+import { ALL_MAPPED, LedgerEntry, contactNumberOf, remember, sameValue } from './ledger';
 import { SyncError, elementError } from './xero-errors';
 
 /** Xero advises about 50 contacts per request. */
@@ -42,7 +42,7 @@ export function planPush(entry: LedgerEntry, lookup?: string | null): PushPlan {
   const contactId = entry.xeroContactId ?? (typeof lookup === 'string' ? lookup : undefined);
   if (!contactId) {
     if (!full) return { kind: 'idle' };
-    if (lookup === undefined) return { kind: 'lookup', customerId: entry.customerId, version, contactNumber: entry.desired.id };
+    if (lookup === undefined) return { kind: 'lookup', customerId: entry.customerId, version, contactNumber: contactNumberOf(entry) };
   }
   // a first link: nothing of ours has reached this contact yet (created, adopted, or linked by an import)
   const firstLink = !entry.xeroContactId || Object.keys(entry.sent).length === 0;
@@ -53,7 +53,7 @@ export function planPush(entry: LedgerEntry, lookup?: string | null): PushPlan {
   }
   const contact = toXeroContact(entry.desired, { fields, contactId });
   // adopting or creating: the stable key travels too (not to a merge's surviving contact: it keeps its own number)
-  if (firstLink && !entry.relinkedFrom) contact.ContactNumber = entry.desired.id;
+  if (firstLink && !entry.relinkedFrom) contact.ContactNumber = contactNumberOf(entry);
   return { kind: 'push', customerId: entry.customerId, version, fields, snapshot: entry.desired, contactId, contact };
 }
 
