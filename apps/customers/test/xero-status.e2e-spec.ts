@@ -247,6 +247,28 @@ describe('Xero status per customer', () => {
     expect(after).toMatchObject({ status: 'synced', drift: null, driftMessage: null });
   });
 
+  it('unlink (the fix for a contact archived in Xero): clears the link and asks xero-sync for a full push with reason unlinked', async () => {
+    const c = await linkedCustomer();
+    await pub.publish(
+      CustomerSyncFailed,
+      shop.id,
+      { customerId: c.id, customerVersion: 1, error: { kind: 'archived', message: 'archived', hint: 'Restore it in Xero, or unlink' }, retrying: false },
+      { occurredAt: tick() },
+    );
+    await shop.xeroWhen(c.id, (x) => x.status === 'failed', 'the archived failure');
+    const res = await shop.post(`/api/customers/${c.id}/xero/unlink`);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'pending', contactId: null, lastError: null, viewUrl: null });
+    const events = await tap.waitFor(shop.id, (ms) => ms.some((m) => m.body['customerId'] === c.id && m.body['reason'] === 'unlinked'), 'the unlink');
+    const e = events.find((m) => m.body['customerId'] === c.id && m.body['reason'] === 'unlinked');
+    expect(e?.body['xeroContactId']).toBeUndefined();
+    expect(e?.body['changedFields']).toEqual(expect.arrayContaining(['email', 'firstName']));
+
+    const again = await shop.post(`/api/customers/${c.id}/xero/unlink`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ statusCode: 409, details: { code: 'CUSTOMER.NOT_LINKED' } });
+  });
+
   it("ignores a result naming another retailer's customer, and results for deleted customers", async () => {
     const c = await linkedCustomer();
     await shop.updateCustomer(c.id, { email: 'mine@example.com' }); // v2, pending
