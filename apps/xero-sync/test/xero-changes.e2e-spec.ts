@@ -228,4 +228,18 @@ describe('Xero-side changes', () => {
     expect(all.find((c) => c.ContactID === created['xeroContactId'])).toMatchObject({ ContactNumber: `${id}.1`, EmailAddress: 'new@example.com', ContactStatus: 'ACTIVE' });
     expect(all.find((c) => c.ContactID === archived)).toMatchObject({ ContactStatus: 'ARCHIVED', ContactNumber: id });
   });
+
+  it('a push refused because the contact was merged (no webhook yet) relinks and lands on the surviving contact', async () => {
+    const id = uniqueName('c');
+    const v1 = await send(quietRetailerId, id, { reason: 'on_account_sale', snapshot: ada(id) });
+    const merged = String((await succeeded(id, v1))['xeroContactId']);
+    const survivor = await sandbox.admin<Contact>('POST', `/sandbox/organisations/${quietTenantId}/contacts`, { Name: `Lovelace Trust ${id.slice(-6)}` });
+    await sandbox.admin('POST', `/sandbox/organisations/${quietTenantId}/contacts/merge`, { fromContactId: merged, toContactId: survivor.ContactID });
+    const v2 = await send(quietRetailerId, id, { changedFields: ['email'], snapshot: { ...ada(id), email: 'trust@example.com' } });
+    expect(await succeeded(id, v2)).toMatchObject({ xeroContactId: survivor.ContactID, pushedFields: ['email'] });
+    expect(results.some((r) => r['type'] === CustomerSyncFailed.type && r['customerId'] === id)).toBe(false);
+    expect(results.find((r) => r['customerId'] === id && r['relinkedFrom'])).toMatchObject({ relinkedFrom: { contactId: merged, reason: 'merged' } });
+    const all = await sandbox.admin<Contact[]>('GET', `/sandbox/organisations/${quietTenantId}/contacts`);
+    expect(all.find((c) => c.ContactID === survivor.ContactID)).toMatchObject({ EmailAddress: 'trust@example.com' });
+  });
 });

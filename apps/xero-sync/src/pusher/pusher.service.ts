@@ -266,7 +266,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         (a) => this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, sending.map((o) => o.contact), idempotencyKey),
         live,
       );
-      if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? []);
+      if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? [], access);
       if (r.error?.retry === 'recheck' && round < SAME_REQUEST_RETRIES) {
         this.logger.warn(`Xero answered ${r.status} to request ${idempotencyKey}; checking what it holds before a new request`);
         await sleep(backoffMs(round, Math.random()));
@@ -280,13 +280,32 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     }
   }
 
+  /**
+   * Set by the checks of Xero-side changes: given contacts Xero refused as archived, relinks the
+   * customers of those that were merged into another and answers their ids.
+   */
+  onArchived?: (retailerId: string, access: { a: TenantAccess }, contactIds: string[]) => Promise<Set<string>>;
+
   /** Each element of Xero's reply is one ledger write (with its result event). */
-  private async recordResults(retailerId: string, ops: PushOp[], elements: Parameters<typeof matchElements>[1]) {
+  private async recordResults(retailerId: string, ops: PushOp[], elements: Parameters<typeof matchElements>[1], access?: { a: TenantAccess }) {
     const results = matchElements(ops, elements);
+    const archived = ops.filter((op) => {
+      const res = results.get(op);
+      return !!op.contactId && !!res && !res.ok && res.error.kind === 'archived';
+    });
+    let merged = new Set<string>();
+    if (archived.length && access && this.onArchived) {
+      merged = await this.onArchived(retailerId, access, archived.map((op) => String(op.contactId))).catch((err) => {
+        this.logger.warn(`could not check whether archived contacts were merged: ${(err as Error).message}`);
+        return new Set<string>();
+      });
+    }
     await Promise.all(
       ops.map((op) => {
         const res = results.get(op);
         if (!res) return undefined; // not in the reply: the next cycle pushes it again
+        // refused because Xero merged the contact: relinked, the next cycle pushes to the surviving contact
+        if (!res.ok && op.contactId && merged.has(op.contactId)) return undefined;
         if (res.ok) return this.apply(retailerId, op.customerId, (e) => applySuccess(e, op, new Date().toISOString(), res.contactId));
         return this.apply(retailerId, op.customerId, (e) => applyFailure(e, op, res.error, new Date().toISOString()));
       }),

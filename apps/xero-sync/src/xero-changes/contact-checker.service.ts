@@ -24,7 +24,23 @@ export class ContactChecker {
     private readonly connections: ConnectionsService,
     private readonly pusher: Pusher,
     private readonly metrics: SyncMetrics,
-  ) {}
+  ) {
+    pusher.onArchived = (retailerId, access, ids) => this.relinkIfMerged(retailerId, access, ids);
+  }
+
+  /** A push was refused as archived: those of the contacts that were merged relink their customers (answers their ids). */
+  async relinkIfMerged(retailerId: string, access: { a: TenantAccess }, contactIds: string[]): Promise<Set<string>> {
+    const merged = new Set<string>();
+    const r = await this.pusher.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByIds(a.accessToken, a.tenantId, contactIds));
+    if (!r.ok) throw new Error(`Xero answered ${r.status ?? r.networkError} to a look-up of archived contacts`);
+    const linked = await this.ledger.linkedTo(retailerId, contactIds);
+    for (const c of r.body?.Contacts ?? []) {
+      if (!c.MergedToContactID || !c.ContactID) continue;
+      await this.relink(retailerId, access, linked.filter((d) => d.xeroContactId === c.ContactID), c.ContactID, c.MergedToContactID);
+      merged.add(c.ContactID);
+    }
+    return merged;
+  }
 
   /** Fetches and compares the contacts named (those not linked to a customer are left alone). Throws when Xero could not be asked. */
   async check(retailerId: string, contactIds: string[]): Promise<void> {
