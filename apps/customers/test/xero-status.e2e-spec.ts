@@ -72,6 +72,7 @@ describe('Xero status per customer', () => {
       pendingFields: [],
       lastError: null,
       drift: null,
+      driftMessage: null,
       connection: { status: 'disconnected', organisationName: null },
       history: [],
     });
@@ -103,6 +104,7 @@ describe('Xero status per customer', () => {
       pendingFields: [],
       lastError: null,
       drift: null,
+      driftMessage: null,
       connection: { status: 'connected', organisationName: 'Status Shop Ltd' },
       history: [{ at: at.toISOString(), version: 1, fields: MAPPED, outcome: 'succeeded' }],
     });
@@ -219,6 +221,7 @@ describe('Xero status per customer', () => {
 
   it('drift: shows the fields edited in Xero; push now is refused when Xero has everything, allowed to overwrite drift', async () => {
     const c = await linkedCustomer();
+    const seen = tick();
     const nothing = await shop.post(`/api/customers/${c.id}/xero/push`);
     expect(nothing.status).toBe(409);
     expect(nothing.body).toMatchObject({ statusCode: 409, details: { code: 'CUSTOMER.NOTHING_TO_PUSH' } });
@@ -227,15 +230,43 @@ describe('Xero status per customer', () => {
       CustomerXeroDrifted,
       shop.id,
       { customerId: c.id, xeroContactId: `contact-${c.id.slice(0, 8)}`, fields: { email: { pos: 'linda@example.com', xero: 'linda@xero-edit.com' } } },
-      { occurredAt: tick() },
+      { occurredAt: seen },
     );
     const x = await shop.xeroWhen(c.id, (v) => v.drift !== null, 'the drift');
-    expect(x).toMatchObject({ status: 'synced', drift: { email: { pos: 'linda@example.com', xero: 'linda@xero-edit.com' } } });
+    expect(x).toMatchObject({
+      status: 'synced',
+      drift: { email: { pos: 'linda@example.com', xero: 'linda@xero-edit.com', seenAt: seen.toISOString() } },
+      driftMessage: expect.stringContaining('next POS edit or on-account sale will overwrite'),
+    });
+    const listed = (await shop.get('/api/customers?xeroStatus=synced')).body.items.find((i: CustomerBody) => i.id === c.id);
+    expect(listed).toMatchObject({ xeroStatus: 'synced', xeroDrifted: ['email'] });
 
     expect((await shop.post(`/api/customers/${c.id}/xero/push`)).status).toBe(202);
     await succeeded(c, 1, undefined, MAPPED);
     const after = await historyOf(c, 2);
-    expect(after).toMatchObject({ status: 'synced', drift: null });
+    expect(after).toMatchObject({ status: 'synced', drift: null, driftMessage: null });
+  });
+
+  it('unlink (the fix for a contact archived in Xero): clears the link and asks xero-sync for a full push with reason unlinked', async () => {
+    const c = await linkedCustomer();
+    await pub.publish(
+      CustomerSyncFailed,
+      shop.id,
+      { customerId: c.id, customerVersion: 1, error: { kind: 'archived', message: 'archived', hint: 'Restore it in Xero, or unlink' }, retrying: false },
+      { occurredAt: tick() },
+    );
+    await shop.xeroWhen(c.id, (x) => x.status === 'failed', 'the archived failure');
+    const res = await shop.post(`/api/customers/${c.id}/xero/unlink`);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'pending', contactId: null, lastError: null, viewUrl: null });
+    const events = await tap.waitFor(shop.id, (ms) => ms.some((m) => m.body['customerId'] === c.id && m.body['reason'] === 'unlinked'), 'the unlink');
+    const e = events.find((m) => m.body['customerId'] === c.id && m.body['reason'] === 'unlinked');
+    expect(e?.body['xeroContactId']).toBeUndefined();
+    expect(e?.body['changedFields']).toEqual(expect.arrayContaining(['email', 'firstName']));
+
+    const again = await shop.post(`/api/customers/${c.id}/xero/unlink`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ statusCode: 409, details: { code: 'CUSTOMER.NOT_LINKED' } });
   });
 
   it("ignores a result naming another retailer's customer, and results for deleted customers", async () => {

@@ -1,4 +1,4 @@
-import { ADDRESS_PARTS, Address, CUSTOMER_FIELDS, CustomerFields, xeroContactUrl } from '@pos/customers-domain';
+import { ADDRESS_PARTS, Address, CUSTOMER_FIELDS, CustomerFields, DRIFT_MESSAGE, xeroContactUrl } from '@pos/customers-domain';
 import { RetailerDoc } from '../retailers/retailer.schema';
 import { CustomerDoc } from './schemas/customer.schema';
 
@@ -20,6 +20,7 @@ export function toCustomerResponse(doc: CustomerDoc) {
     version: doc.version,
     ...(fields as CustomerFields),
     xeroStatus: doc.xero.status,
+    ...(doc.xero.drift ? { xeroDrifted: Object.keys(doc.xero.drift) } : {}),
     ...(doc.xero.contactId ? { xeroContactId: doc.xero.contactId } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
@@ -39,6 +40,7 @@ export function toXeroStatusResponse(doc: CustomerDoc, retailer: RetailerDoc) {
     pendingFields: x.pendingFields,
     lastError: x.lastError ?? null,
     drift: x.drift ?? null,
+    driftMessage: x.drift ? DRIFT_MESSAGE : null,
     connection: { status: conn?.status ?? 'disconnected', organisationName: conn?.organisationName ?? null },
     history: x.history,
   };

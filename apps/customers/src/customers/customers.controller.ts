@@ -153,6 +153,19 @@ export class CustomersController {
     return toXeroStatusResponse(doc, r);
   }
 
+  @Post(':id/xero/unlink')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Unlink from the Xero contact (e.g. one archived in Xero): the link is cleared and a full push asked for, which creates a new contact',
+  })
+  @ApiAcceptedResponse({ type: XeroStatusResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ description: 'The customer is not linked to a Xero contact', type: ErrorResponse })
+  async unlink(@CurrentRetailer() r: RetailerDoc, @Param('id', customerId) id: string) {
+    const doc = await this.customers.unlink(r._id, id);
+    return toXeroStatusResponse(doc, r);
+  }
+
   @Get(':id/xero')
   @ApiOperation({ summary: 'The Xero icon: status, contact, View-on-Xero link, pending fields, last error, push history' })
   @ApiOkResponse({ type: XeroStatusResponse })

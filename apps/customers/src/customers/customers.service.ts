@@ -14,6 +14,7 @@ import {
   normaliseFields,
   normaliseForSearch,
   onChangeRequested,
+  onUnlinked,
   searchKeys,
   searchPrefixes,
   toSnapshot,
@@ -166,6 +167,21 @@ export class CustomersService {
         });
       }
       return this.fullPush(doc, 'manual_push');
+    });
+  }
+
+  /**
+   * Unlink from Xero (the fix for a contact archived in Xero): the customer's link is cleared and a
+   * full push is asked for with reason `unlinked`, so xero-sync forgets the contact and creates a new one.
+   */
+  unlink(retailerId: string, id: string): Promise<CustomerDoc> {
+    return this.mutate(retailerId, id, (doc) => {
+      if (!doc.xero.contactId) throw new DomainError('CUSTOMER.NOT_LINKED', 'this customer is not linked to a Xero contact', { status: doc.xero.status });
+      const xero = onUnlinked(doc.xero, doc.version);
+      return {
+        set: { xero },
+        event: changeEvent({ ...doc, xero }, doc.version, doc.fields, 'unlinked', MAPPED_FIELDS),
+      };
     });
   }
 

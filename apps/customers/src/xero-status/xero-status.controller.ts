@@ -52,7 +52,7 @@ export class XeroStatusController {
 
   @EventPattern(CustomerSyncSucceeded.routingKey)
   onSyncSucceeded(@Payload() e: CustomerSyncSucceededV1): Promise<void> {
-    const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt };
+    const r = { version: e.customerVersion, contactId: e.xeroContactId, pushedFields: e.pushedFields, at: e.occurredAt, relinkedFrom: e.relinkedFrom };
     return this.counted(CustomerSyncSucceeded, () => this.onCustomer(e, (doc) => onSyncSucceeded(doc.xero, r)));
   }
 
@@ -72,7 +72,7 @@ export class XeroStatusController {
 
   @EventPattern(CustomerXeroDrifted.routingKey)
   onXeroDrifted(@Payload() e: CustomerXeroDriftedV1): Promise<void> {
-    return this.counted(CustomerXeroDrifted, () => this.onCustomer(e, (doc) => onXeroDrifted(doc.xero, e.fields)));
+    return this.counted(CustomerXeroDrifted, () => this.onCustomer(e, (doc) => onXeroDrifted(doc.xero, e.fields, e.occurredAt)));
   }
 
   /** events_consumed_total by routing key and outcome; the error itself goes back to the transport (retry or dead letter). */

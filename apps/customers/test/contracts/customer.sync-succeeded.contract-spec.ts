@@ -48,6 +48,22 @@ describe('contract customer.sync-succeeded.v1: xero-sync → customers', () => {
     expect(x.history).toEqual([expect.objectContaining({ version: 1, outcome: 'succeeded', fields: ['firstName', 'lastName', 'email'] })]);
   });
 
+  it('a relink (the contact was merged in Xero) moves the customer to the surviving contact and says so in the history', async () => {
+    const c = await pendingCustomer();
+    await producer.publish(CustomerSyncSucceeded, shop.id, { customerId: c.id, customerVersion: 1, xeroContactId: 'contact-merged', pushedFields: ['firstName', 'lastName', 'email'] });
+    await shop.xeroWhen(c.id, (v) => v.contactId === 'contact-merged', 'the first link');
+    await producer.publish(CustomerSyncSucceeded, shop.id, {
+      customerId: c.id,
+      customerVersion: 1,
+      xeroContactId: 'contact-survivor',
+      pushedFields: [],
+      relinkedFrom: { contactId: 'contact-merged', reason: 'merged', intoName: 'Sue Holdings' },
+    });
+    const x = await shop.xeroWhen(c.id, (v) => v.contactId === 'contact-survivor', 'the relink');
+    expect(x).toMatchObject({ status: 'synced', contactId: 'contact-survivor' });
+    expect(x.history[0]).toMatchObject({ outcome: 'succeeded', note: 'merged in Xero into Sue Holdings' });
+  });
+
   it('a result whose first attempt met a customer lock held by another writer is applied on its retry, not dead-lettered', async () => {
     const c = await pendingCustomer();
     const locks = (await suite.db()).useDb(locksDatabase(suite.dbName)).collection<{ _id: string; owner: string; until: Date }>(LOCKS_COLLECTION);

@@ -14,6 +14,12 @@ import { ConnectionsOutbox, LedgerOutbox, XeroSyncOutboxRelay } from '../outbox/
 import { SyncMetrics } from '../metrics/sync-metrics';
 import { Pusher } from '../pusher/pusher.service';
 import { LEASES, LeaseSchema, TenantLeases } from '../pusher/tenant-lease.repository';
+import { WEBHOOK_DELIVERIES, WebhookDeliverySchema } from '../webhooks/webhook-delivery.schema';
+import { WebhookInbox } from '../webhooks/webhook-inbox.service';
+import { XeroWebhooksController } from '../webhooks/xero-webhooks.controller';
+import { ContactChecker } from '../xero-changes/contact-checker.service';
+import { XeroChangesPoller } from '../xero-changes/xero-changes-poller.service';
+import { POLL_STATES, PollStateSchema } from '../xero-changes/poll-state.schema';
 
 @Module({})
 export class AppModule {
@@ -29,10 +35,12 @@ export class AppModule {
           { name: LEDGER, schema: LedgerSchema },
           { name: CONNECTIONS, schema: ConnectionSchema },
           { name: LEASES, schema: LeaseSchema },
+          { name: WEBHOOK_DELIVERIES, schema: WebhookDeliverySchema },
+          { name: POLL_STATES, schema: PollStateSchema },
         ]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
-      controllers: [CustomerChangedController, XeroCallbackController],
+      controllers: [CustomerChangedController, XeroCallbackController, XeroWebhooksController],
       providers: [
         documentWritesProvider,
         LedgerOutbox,
@@ -43,6 +51,9 @@ export class AppModule {
         TenantLeases,
         Pusher,
         SyncLedgerRepository,
+        ContactChecker,
+        WebhookInbox,
+        XeroChangesPoller,
       ],
     };
   }

@@ -8,6 +8,8 @@ import { AppModule } from './app.module';
 /** Builds the xero-sync service (used by main.ts and by the end-to-end tests). */
 export async function createXeroSyncApp(config: XeroSyncConfig): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config), {
+    // POST /xero/webhooks checks Xero's signature on the body exactly as it arrived
+    rawBody: true,
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL, 'xero-sync')),
   });
   configureServiceApp(app, { title: 'POS xero-sync' });

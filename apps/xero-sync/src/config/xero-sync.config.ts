@@ -34,6 +34,12 @@ export class XeroSyncConfig extends ServiceConfig {
   @IsInt({ message: 'PUSH_POLL_MS must be a whole number' })
   @Min(10)
   PUSH_POLL_MS = 500;
+  /** How often each connected tenant is asked for contacts changed since the last poll (edits whose webhook was lost). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 900_000 : Number(value)))
+  @IsInt({ message: 'XERO_POLL_INTERVAL_MS must be a whole number' })
+  @Min(100)
+  XERO_POLL_INTERVAL_MS = 900_000;
+  /** The HMAC key of Xero's webhook signatures (the app's webhook settings in Xero). */
   @IsOptional() @IsString() XERO_WEBHOOK_KEY?: string;
   @IsOptional() @IsString() OAUTH_STATE_SECRET?: string;
   @IsOptional() @IsString() TOKEN_ENCRYPTION_KEY?: string;
@@ -51,6 +57,8 @@ export const XERO = {
   authorizeUrl: 'https://login.xero.com/identity/connect/authorize',
   tokenUrl: 'https://identity.xero.com/connect/token',
 } as const;
+/** The local sandbox's published webhook key: used outside production when XERO_WEBHOOK_KEY is unset and no Xero app is configured. */
+export const SANDBOX_WEBHOOK_KEY = 'sandbox-webhook-key-do-not-use-in-production';
 /** Outside production an unset TOKEN_ENCRYPTION_KEY falls back to this (production requires the variable). */
 export const DEVELOPMENT_SECRET = 'pos-development-only-secret-not-for-production';
 
@@ -68,5 +76,6 @@ export function loadXeroSyncConfig(env: Record<string, string | undefined>): Xer
   config.XERO_CLIENT_SECRET ??= SANDBOX_XERO.clientSecret;
   config.XERO_REDIRECT_URI ??= SANDBOX_XERO.redirectUri;
   config.TOKEN_ENCRYPTION_KEY ??= DEVELOPMENT_SECRET;
+  if (!realXero) config.XERO_WEBHOOK_KEY ??= SANDBOX_WEBHOOK_KEY;
   return config;
 }

@@ -88,6 +88,12 @@ export class ConnectionsService {
     return this.model.find({ status: 'connected' }).lean<ConnectionDoc[]>().exec();
   }
 
+  /** The retailers connected to a Xero organisation now (a webhook names the tenant, not the retailer). */
+  async connectedToTenant(tenantId: string): Promise<string[]> {
+    const docs = await this.model.find({ tenantId, status: 'connected' }).lean<ConnectionDoc[]>().exec();
+    return docs.map((d) => d.retailerId);
+  }
+
   /**
    * The OAuth callback: checks the signed state, exchanges the code, picks the organisation this
    * authorisation just granted, reads its name and ShortCode, stores the tokens and announces the

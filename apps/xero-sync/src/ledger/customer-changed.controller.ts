@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { EventsController } from '@pos/messaging';
-import { CustomerChanged, CustomerChangedV1, FULL_PUSH_REASONS } from '@pos/sync-contracts';
+import { CustomerChanged, CustomerChangedV1, FULL_PUSH_REASONS, UNLINK_REASONS } from '@pos/sync-contracts';
 import { SyncLedgerRepository } from './sync-ledger.repository';
 
 /** The queue these handlers are served from (`<QUEUE_PREFIX>xero-sync.customer-changed`). */
@@ -29,6 +29,7 @@ export class CustomerChangedController {
       snapshot: e.snapshot,
       fullPush: FULL_PUSH_REASONS.includes(e.reason),
       xeroContactId: e.xeroContactId,
+      unlink: UNLINK_REASONS.includes(e.reason),
     });
     this.logger.log(`${e.type} ${e.customerId} v${e.customerVersion} (${e.reason}): ${outcome}`);
   }

@@ -1,5 +1,5 @@
 import { OutboxFields, StoredDoc, collectionOf, docRef } from '@pos/persistence';
-import { LedgerEntry } from '@pos/sync-domain';
+import { Drift, LedgerEntry } from '@pos/sync-domain';
 import { Schema } from 'mongoose';
 
 export type LedgerDoc = LedgerEntry &
@@ -9,6 +9,8 @@ export type LedgerDoc = LedgerEntry &
   needsPush: boolean;
   /** The correlation id of the newest recorded change (HTTP request → outbox → here → the Xero call → the result). */
   correlationId?: string;
+  /** The drift last reported to the POS (customer.xero-drifted.v1); cleared by a push that succeeds. */
+  xeroDrift?: Drift | null;
   };
 
 export const LEDGER = 'sync_ledger';
@@ -24,6 +26,8 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     pendingFields: { type: [String], default: [] },
     fullPushVersion: { type: Number },
     xeroContactId: { type: String },
+    relinkedFrom: { type: String },
+    unlinks: { type: Number },
     sent: { type: Schema.Types.Mixed, default: {} },
     reportedVersion: { type: Number },
     lastError: { type: Schema.Types.Mixed },
@@ -32,6 +36,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
     recentEventIds: { type: [String], default: [] },
     needsPush: { type: Boolean, default: false },
     correlationId: { type: String },
+    xeroDrift: { type: Schema.Types.Mixed },
     outbox: { type: Schema.Types.Mixed, default: [] },
     outboxSeq: { type: Number, default: 0 },
     outboxAt: { type: Date, default: null },
@@ -41,6 +46,7 @@ export const LedgerSchema = new Schema<LedgerDoc>(
 );
 LedgerSchema.index({ retailerId: 1, needsPush: 1 });
 LedgerSchema.index({ outboxAt: 1 });
+LedgerSchema.index({ retailerId: 1, xeroContactId: 1 });
 
 export const Ledger = collectionOf<LedgerDoc>(LEDGER);
 export const ledgerId = (retailerId: string, customerId: string) => `${retailerId}:${customerId}`;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { DocumentWrites, UNCHANGED } from '@pos/persistence';
-import { CustomerSyncFailed, CustomerSyncSucceeded } from '@pos/sync-contracts';
-import { ChangeRequest, LedgerEntry, PushReport, planPush, recordChange } from '@pos/sync-domain';
+import { CustomerSyncFailed, CustomerSyncSucceeded, CustomerXeroDrifted } from '@pos/sync-contracts';
+import { ChangeRequest, Drift, LedgerEntry, PushReport, SurvivingContact, planPush, recordChange, relinkMerged, sameDrift } from '@pos/sync-domain';
 import { RequestContext } from '@pos/service-kit';
 import { Model } from 'mongoose';
 import { withEvents } from '../outbox/outbox-events';
@@ -10,8 +10,8 @@ import { LEDGER, LedgerDoc, ledgerId, ledgerRef } from './ledger.schema';
 
 /** The ledger entry as the domain sees it (storage fields left out). */
 function toEntry(d: LedgerDoc): LedgerEntry {
-  const { _id, rev, needsPush, correlationId, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt, ...entry } = d;
-  void [_id, rev, needsPush, correlationId, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt];
+  const { _id, rev, needsPush, correlationId, xeroDrift, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt, ...entry } = d;
+  void [_id, rev, needsPush, correlationId, xeroDrift, outbox, outboxSeq, outboxAt, relayLock, createdAt, updatedAt];
   return { ...entry, sent: entry.sent ?? {}, attempts: entry.attempts ?? [], pendingFields: entry.pendingFields ?? [] };
 }
 
@@ -33,6 +33,47 @@ export class SyncLedgerRepository {
     const times = docs.map((d) => (d.updatedAt ? new Date(d.updatedAt).getTime() : Date.now()));
     const correlationIds = new Map(docs.filter((d) => d.correlationId).map((d) => [d.customerId, String(d.correlationId)]));
     return { entries: docs.map(toEntry), oldest: times.length ? new Date(Math.min(...times)) : undefined, correlationIds };
+  }
+
+  /** The retailer's entries linked to these contacts (the customers a Xero-side change may concern). */
+  linkedTo(retailerId: string, contactIds: string[]): Promise<LedgerDoc[]> {
+    return this.model.find({ retailerId, xeroContactId: { $in: contactIds } }).lean<LedgerDoc[]>().exec();
+  }
+
+  /**
+   * Records what a fetch of the customer's contact found: when it differs from the drift last
+   * reported, customer.xero-drifted.v1 goes out in the same write with every field that differs now
+   * (none: Xero holds the POS values again). True when something new was reported.
+   */
+  async recordDrift(retailerId: string, customerId: string, contactId: string, drift: Drift): Promise<boolean> {
+    let reported = false;
+    await this.writes.upsert(ledgerRef(retailerId, customerId), (current) => {
+      reported = false;
+      if (!current || current.xeroContactId !== contactId) return UNCHANGED;
+      if (sameDrift(current.xeroDrift ?? undefined, drift)) return UNCHANGED;
+      reported = true;
+      const outbox = withEvents(current, retailerId, [{ def: CustomerXeroDrifted, payload: { customerId, xeroContactId: contactId, fields: drift } } as never]);
+      return { ...outbox, xeroDrift: Object.keys(drift).length ? drift : null };
+    });
+    return reported;
+  }
+
+  /**
+   * Xero merged the customer's contact `from` into `survivor`: relinks the customer (history and
+   * customer.sync-succeeded.v1 with relinkedFrom in the same write). Nothing happens when the
+   * customer is no longer linked to `from`. True when it relinked.
+   */
+  async relink(retailerId: string, customerId: string, from: string, survivor: SurvivingContact): Promise<boolean> {
+    let relinked = false;
+    await this.writes.upsert(ledgerRef(retailerId, customerId), (current) => {
+      relinked = false;
+      if (!current || current.xeroContactId !== from) return UNCHANGED;
+      const r = relinkMerged(toEntry(current), survivor, new Date().toISOString());
+      if (r === 'unchanged') return UNCHANGED;
+      relinked = true;
+      return { ...this.stored(current, r.entry, [r.report]), xeroDrift: null };
+    });
+    return relinked;
   }
 
   /** How many customers of the retailer wait for a push (the backlog metric). */
@@ -79,7 +120,13 @@ export class SyncLedgerRepository {
         r.outcome === 'succeeded'
           ? {
               def: CustomerSyncSucceeded,
-              payload: { customerId: r.customerId, customerVersion: r.version, xeroContactId: r.contactId, pushedFields: r.pushedFields },
+              payload: {
+                customerId: r.customerId,
+                customerVersion: r.version,
+                xeroContactId: r.contactId,
+                pushedFields: r.pushedFields,
+                ...(r.relinkedFrom ? { relinkedFrom: r.relinkedFrom } : {}),
+              },
             }
           : {
               def: CustomerSyncFailed,
@@ -92,6 +139,9 @@ export class SyncLedgerRepository {
             },
       ) as never,
     );
-    return { ...(current ?? {}), ...entry, needsPush: planPush(entry).kind !== 'idle', ...outbox, relayLock: current?.relayLock ?? null };
+    // a push that succeeded leaves Xero holding the POS values: the drift is overwritten (the POS clears it on the same report)
+    const overwritten = reports.some((r) => r.outcome === 'succeeded');
+    const xeroDrift = overwritten ? null : (current?.xeroDrift ?? null);
+    return { ...(current ?? {}), ...entry, needsPush: planPush(entry).kind !== 'idle', ...outbox, xeroDrift, relayLock: current?.relayLock ?? null };
   }
 }

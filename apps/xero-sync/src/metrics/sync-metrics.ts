@@ -13,6 +13,8 @@ export class SyncMetrics {
   readonly oldestPending: Gauge<'retailer'>;
   readonly tokenRefreshes: Counter<'outcome'>;
   readonly tenantsLeased: Gauge<'worker'>;
+  readonly webhooks: Counter<'outcome'>;
+  readonly driftFound: Counter;
 
   /** On the instance's registry (ServiceMetrics), served at /metrics. */
   constructor(service: ServiceMetrics) {
@@ -29,6 +31,8 @@ export class SyncMetrics {
     this.backlog = new Gauge({ name: 'xero_sync_ledger_backlog', help: 'Customers waiting for a push, per tenant', labelNames: ['retailer'], registers });
     this.oldestPending = new Gauge({ name: 'xero_sync_oldest_pending_seconds', help: 'Age of the oldest change waiting for a push, per tenant', labelNames: ['retailer'], registers });
     this.tenantsLeased = new Gauge({ name: 'xero_sync_tenants_leased', help: 'Tenants this worker pushes (holds the lease of)', labelNames: ['worker'], registers });
+    this.webhooks = new Counter({ name: 'xero_sync_webhooks_total', help: 'Webhook deliveries from Xero: received (signature right) or rejected', labelNames: ['outcome'], registers });
+    this.driftFound = new Counter({ name: 'xero_sync_drift_found_total', help: 'Customers found edited in Xero (fields that differ from what the POS pushed)', registers });
     this.tokenRefreshes = new Counter({ name: 'xero_sync_token_refreshes_total', help: 'Access-token refreshes by outcome', labelNames: ['outcome'], registers });
   }
 }

@@ -149,6 +149,11 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     return (this.heldUntil.get(retailerId) ?? 0) - LEASE_SAFETY_MS > Date.now();
   }
 
+  /** Whether this worker holds the tenant's lease now (the poll for missed webhooks runs only there). */
+  holds(retailerId: string): boolean {
+    return this.tenants.has(retailerId) && this.stillHeld(retailerId);
+  }
+
   private stopTenant(retailerId: string, release = false) {
     const t = this.tenants.get(retailerId);
     if (!t) return;
@@ -221,7 +226,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private async recheck(retailerId: string, access: { a: TenantAccess }, ops: PushOp[], byCustomer: Map<string, LedgerEntry>, live: () => boolean): Promise<PushOp[] | undefined> {
     const creates = ops.filter((o) => !o.contactId);
     if (!creates.length) return ops;
-    const numbers = creates.map((o) => o.snapshot.id);
+    const numbers = creates.map((o) => String(o.contact.ContactNumber));
     const r = await this.call(retailerId, access, 'get_contacts', (a) => this.connections.xero.contactsByNumbers(a.accessToken, a.tenantId, numbers), live);
     if (!r.ok) {
       await this.failCycle(retailerId, ops, r.error);
@@ -230,7 +235,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     const replanned: PushOp[] = [];
     const at = new Date().toISOString();
     for (const op of ops) {
-      const hit = op.contactId ? undefined : r.body?.Contacts?.find((c) => c.ContactNumber === op.snapshot.id)?.ContactID;
+      const hit = op.contactId ? undefined : r.body?.Contacts?.find((c) => c.ContactNumber === op.contact.ContactNumber)?.ContactID;
       if (!hit) {
         replanned.push(op);
         continue;
@@ -261,7 +266,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         (a) => this.connections.xero.updateOrCreateContacts(a.accessToken, a.tenantId, sending.map((o) => o.contact), idempotencyKey),
         live,
       );
-      if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? []);
+      if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? [], access);
       if (r.error?.retry === 'recheck' && round < SAME_REQUEST_RETRIES) {
         this.logger.warn(`Xero answered ${r.status} to request ${idempotencyKey}; checking what it holds before a new request`);
         await sleep(backoffMs(round, Math.random()));
@@ -275,13 +280,32 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     }
   }
 
+  /**
+   * Set by the checks of Xero-side changes: given contacts Xero refused as archived, relinks the
+   * customers of those that were merged into another and answers their ids.
+   */
+  onArchived?: (retailerId: string, access: { a: TenantAccess }, contactIds: string[]) => Promise<Set<string>>;
+
   /** Each element of Xero's reply is one ledger write (with its result event). */
-  private async recordResults(retailerId: string, ops: PushOp[], elements: Parameters<typeof matchElements>[1]) {
+  private async recordResults(retailerId: string, ops: PushOp[], elements: Parameters<typeof matchElements>[1], access?: { a: TenantAccess }) {
     const results = matchElements(ops, elements);
+    const archived = ops.filter((op) => {
+      const res = results.get(op);
+      return !!op.contactId && !!res && !res.ok && res.error.kind === 'archived';
+    });
+    let merged = new Set<string>();
+    if (archived.length && access && this.onArchived) {
+      merged = await this.onArchived(retailerId, access, archived.map((op) => String(op.contactId))).catch((err) => {
+        this.logger.warn(`could not check whether archived contacts were merged: ${(err as Error).message}`);
+        return new Set<string>();
+      });
+    }
     await Promise.all(
       ops.map((op) => {
         const res = results.get(op);
         if (!res) return undefined; // not in the reply: the next cycle pushes it again
+        // refused because Xero merged the contact: relinked, the next cycle pushes to the surviving contact
+        if (!res.ok && op.contactId && merged.has(op.contactId)) return undefined;
         if (res.ok) return this.apply(retailerId, op.customerId, (e) => applySuccess(e, op, new Date().toISOString(), res.contactId));
         return this.apply(retailerId, op.customerId, (e) => applyFailure(e, op, res.error, new Date().toISOString()));
       }),
@@ -322,9 +346,10 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   /**
    * One Xero call under the budgets, with the retries the reply asks for: the same request again
    * after 5xx/timeouts (backoff with jitter) and after a minute or concurrency 429, a refreshed
-   * token after a 401. Returns the reply, with `error` set when it did not succeed.
+   * token after a 401. Returns the reply, with `error` set when it did not succeed. Also used by the
+   * checks of Xero-side changes, so every call to a tenant shares its limits.
    */
-  private async call<T>(
+  async call<T>(
     retailerId: string,
     access: { a: TenantAccess },
     operation: string,

@@ -66,6 +66,19 @@ export class XeroApi {
     return call(() => this.accounting(accessToken).getContacts(tenantId, undefined, where, undefined, undefined, undefined, true));
   }
 
+  /**
+   * Contacts by ContactID (up to 50 ids a call), archived and merged ones included. Paged, so that
+   * MergedToContactID comes back (unpaged lists leave it out).
+   */
+  contactsByIds(accessToken: string, tenantId: string, ids: string[]): Promise<ApiReply<{ Contacts?: XeroContact[] }>> {
+    return call(() => this.accounting(accessToken).getContacts(tenantId, undefined, undefined, undefined, ids, 1, true, undefined, undefined, 100));
+  }
+
+  /** One page (1000 contacts) of those changed since `since` (If-Modified-Since), archived ones included. */
+  contactsModifiedSince(accessToken: string, tenantId: string, since: Date, page: number): Promise<ApiReply<{ Contacts?: XeroContact[] }>> {
+    return call(() => this.accounting(accessToken).getContacts(tenantId, since, undefined, 'UpdatedDateUTC ASC', undefined, page, true, undefined, undefined, 1000));
+  }
+
   /** POST /Contacts with summarizeErrors=false: every element comes back with its own validation errors. */
   updateOrCreateContacts(
     accessToken: string,

@@ -142,6 +142,7 @@ export class CustomerResponse extends CustomerDto {
   @ApiProperty({ description: 'bumped by every change; send it back in If-Match' }) version!: number;
   @ApiProperty({ enum: XERO_STATUSES }) xeroStatus!: XeroStatus;
   @ApiPropertyOptional() xeroContactId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'fields edited in Xero that the next push will overwrite' }) xeroDrifted?: string[];
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 }
@@ -176,6 +177,7 @@ class PushAttemptResponse {
   @ApiProperty({ type: [String] }) fields!: string[];
   @ApiProperty({ enum: PUSH_OUTCOMES }) outcome!: PushOutcome;
   @ApiPropertyOptional() error?: string;
+  @ApiPropertyOptional({ description: 'what else happened, e.g. "merged in Xero into <name>"' }) note?: string;
 }
 
 class ConnectionSummary {
@@ -191,7 +193,8 @@ export class XeroStatusResponse {
   @ApiProperty({ nullable: true, type: String, description: 'View on Xero' }) viewUrl!: string | null;
   @ApiProperty({ type: [String], description: 'fields waiting to be pushed' }) pendingFields!: string[];
   @ApiProperty({ nullable: true, type: SyncErrorResponse }) lastError!: SyncErrorResponse | null;
-  @ApiProperty({ nullable: true, type: Object, description: 'fields edited in Xero: {field: {pos, xero}}' }) drift!: object | null;
+  @ApiProperty({ nullable: true, type: Object, description: 'fields edited in Xero: {field: {pos, xero, seenAt}}' }) drift!: object | null;
+  @ApiProperty({ nullable: true, type: String, description: 'what happens to the drift: the next POS edit or on-account sale overwrites it' }) driftMessage!: string | null;
   @ApiProperty({ type: ConnectionSummary }) connection!: ConnectionSummary;
   @ApiProperty({ type: [PushAttemptResponse], description: 'the last 20 push attempts, newest first' }) history!: PushAttemptResponse[];
 }

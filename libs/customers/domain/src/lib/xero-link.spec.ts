@@ -1,5 +1,5 @@
 import { MAPPED_FIELDS } from './customer.types';
-import { HISTORY_LIMIT, XeroLink, canPushNow, newXeroLink, onChangeRequested, onSyncFailed, onSyncSucceeded, onXeroDrifted } from './xero-link';
+import { HISTORY_LIMIT, XeroLink, canPushNow, newXeroLink, onChangeRequested, onSyncFailed, onSyncSucceeded, onXeroDrifted, onUnlinked } from './xero-link';
 
 const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
 const ok = (version: number, n = version, contactId = 'x-1') => ({ version, contactId, pushedFields: ['email'], at: at(n) });
@@ -127,11 +127,45 @@ describe('onSyncFailed', () => {
   });
 });
 
+describe('onUnlinked', () => {
+  it('clears the link, the error and the drift, and asks for everything to be pushed (a new contact)', () => {
+    const failed = onSyncFailed(onChangeRequested(synced(), ['email'], false, 2), refused(2, false));
+    const next = onUnlinked(failed, 2);
+    expect(next).toMatchObject({ status: 'pending', requiredVersion: 2 });
+    expect(next.contactId).toBeUndefined();
+    expect(next.lastError).toBeUndefined();
+    expect(next.pendingFields).toHaveLength(MAPPED_FIELDS.length);
+  });
+});
+
+describe('a relink after a merge in Xero', () => {
+  it('moves the customer to the surviving contact and says so in the history', () => {
+    const next = onSyncSucceeded(synced(), {
+      version: 1,
+      contactId: 'survivor',
+      pushedFields: [],
+      at: '2030-01-01T00:00:00.000Z',
+      relinkedFrom: { contactId: 'old', reason: 'merged', intoName: 'Ada Holdings' },
+    });
+    expect(next).toMatchObject({ contactId: 'survivor', status: 'synced' });
+    expect(next.history[0]).toMatchObject({ outcome: 'succeeded', note: 'merged in Xero into Ada Holdings' });
+  });
+});
+
 describe('onXeroDrifted and canPushNow', () => {
-  it('records the fields edited in Xero without changing the status', () => {
-    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } });
-    const twice = onXeroDrifted(once, { phone: { pos: '1', xero: '2' } });
-    expect(twice).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } } });
+  it('records the fields edited in Xero, when they were seen, without changing the status', () => {
+    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }, '2026-01-01T00:00:00.000Z');
+    expect(once).toMatchObject({ status: 'synced', drift: { email: { pos: 'a@x', xero: 'b@x', seenAt: '2026-01-01T00:00:00.000Z' } } });
+  });
+
+  it('a report replaces the drift (a field still drifted keeps when it was first seen); an empty one clears it', () => {
+    const once = onXeroDrifted(synced(), { email: { pos: 'a@x', xero: 'b@x' } }, '2026-01-01T00:00:00.000Z');
+    const twice = onXeroDrifted(once, { email: { pos: 'a@x', xero: 'b@x' }, phone: { pos: '1', xero: '2' } }, '2026-01-02T00:00:00.000Z');
+    expect(twice.drift).toEqual({
+      email: { pos: 'a@x', xero: 'b@x', seenAt: '2026-01-01T00:00:00.000Z' },
+      phone: { pos: '1', xero: '2', seenAt: '2026-01-02T00:00:00.000Z' },
+    });
+    expect(onXeroDrifted(twice, {}, '2026-01-03T00:00:00.000Z').drift).toBeUndefined();
   });
 
   it('allows push now for pending, failed and unlinked customers, and synced ones edited in Xero', () => {

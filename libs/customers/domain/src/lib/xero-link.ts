@@ -1,5 +1,5 @@
 import type { PushOutcome, SyncErrorKind, XeroStatus } from '@pos/sync-contracts/enums';
-import { MappedField } from './customer.types';
+import { MAPPED_FIELDS, MappedField } from './customer.types';
 
 export interface SyncError {
   kind: SyncErrorKind;
@@ -18,12 +18,19 @@ export interface PushAttempt {
   fields: string[];
   outcome: PushOutcome;
   error?: string;
+  /** What else happened, e.g. "merged in Xero into <name>". */
+  note?: string;
 }
 
 export interface DriftedField {
   pos: unknown;
   xero: unknown;
+  /** When xero-sync found the difference (its report's occurredAt). */
+  seenAt?: string;
 }
+
+/** What the POS tells the retailer about drift. */
+export const DRIFT_MESSAGE = 'These fields were edited in Xero. The next POS edit or on-account sale will overwrite them with the POS values.';
 
 /** Where a link to a contact came from when the POS did not make the contact itself (Import from Xero). */
 export interface LinkOrigin {
@@ -77,6 +84,14 @@ export function onChangeRequested(link: XeroLink, fields: readonly MappedField[]
   return { ...link, status: 'pending', pendingFields: [...pending], requiredVersion: version };
 }
 
+/**
+ * The retailer unlinked the customer from its Xero contact (an archived one, say): the link is
+ * cleared and everything is pushed again, which creates a new contact.
+ */
+export function onUnlinked(link: XeroLink, version: number): XeroLink {
+  return onChangeRequested({ ...link, contactId: undefined, linkedBy: undefined, lastError: undefined, drift: undefined }, MAPPED_FIELDS, true, version);
+}
+
 /** The one rule for "synced": a result counts as current only for the version the latest change asked for (or newer). */
 function isCurrent(link: XeroLink, version: number): boolean {
   return version >= link.requiredVersion;
@@ -101,9 +116,15 @@ function isStale(link: XeroLink, r: { version: number; at: string }): boolean {
  * one already applied only joins the history, and the customer turns synced only when the pushed
  * version is the required one (see isCurrent).
  */
-export function onSyncSucceeded(link: XeroLink, r: { version: number; contactId: string; pushedFields: string[]; at: string }): XeroLink {
-  const history = remember(link, { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' });
-  const contactId = link.contactId ?? r.contactId;
+export function onSyncSucceeded(
+  link: XeroLink,
+  r: { version: number; contactId: string; pushedFields: string[]; at: string; relinkedFrom?: { contactId: string; reason: 'merged'; intoName?: string } },
+): XeroLink {
+  const attempt: PushAttempt = { at: r.at, version: r.version, fields: r.pushedFields, outcome: 'succeeded' };
+  if (r.relinkedFrom) attempt.note = `merged in Xero into ${r.relinkedFrom.intoName ?? r.contactId}`;
+  const history = remember(link, attempt);
+  // a relink (Xero merged the contact) moves the customer to the surviving contact whatever the version order
+  const contactId = r.relinkedFrom ? r.contactId : (link.contactId ?? r.contactId);
   if (isStale(link, r)) return { ...link, contactId, history };
   const upToDate = isCurrent(link, r.version);
   return {
@@ -147,9 +168,19 @@ export function onSyncFailed(
   };
 }
 
-/** Someone edited the contact in Xero; the POS keeps its values and warns they will be overwritten. */
-export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedField>): XeroLink {
-  return { ...link, drift: { ...link.drift, ...fields } };
+/**
+ * Someone edited the contact in Xero; the POS keeps its values and warns they will be overwritten.
+ * A report lists every field that differs now, so it replaces the previous drift; an empty one says
+ * Xero holds the POS values again. A field still drifted the same way keeps when it was first seen.
+ */
+export function onXeroDrifted(link: XeroLink, fields: Record<string, DriftedField>, at?: string): XeroLink {
+  const drift: Record<string, DriftedField> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    const before = link.drift?.[name];
+    const same = before && JSON.stringify([before.pos, before.xero]) === JSON.stringify([f.pos, f.xero]);
+    drift[name] = { pos: f.pos, xero: f.xero, seenAt: (same ? before.seenAt : undefined) ?? f.seenAt ?? at };
+  }
+  return { ...link, drift: Object.keys(drift).length ? drift : undefined };
 }
 
 /**

@@ -7,11 +7,13 @@
  */
 
 /** Why a `customer.changed` event was published (DESIGN §4). */
-export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked'] as const;
+export const CHANGE_REASONS = ['created', 'updated', 'on_account_sale', 'manual_push', 'imported', 'linked', 'unlinked'] as const;
 export type ChangeReason = (typeof CHANGE_REASONS)[number];
 
 /** A change that asks for every mapped field to be pushed (creating the contact when unlinked). */
-export const FULL_PUSH_REASONS: readonly ChangeReason[] = ['on_account_sale', 'manual_push'];
+export const FULL_PUSH_REASONS: readonly ChangeReason[] = ['on_account_sale', 'manual_push', 'unlinked'];
+/** A change that drops the customer's link to its contact (the next push creates a new contact). */
+export const UNLINK_REASONS: readonly ChangeReason[] = ['unlinked'];
 
 /** Why Xero did not take a push (`customer.sync-failed` error.kind, DESIGN §4). */
 export const SYNC_ERROR_KINDS = ['validation', 'name_taken', 'archived', 'auth', 'not_connected', 'rate_limited', 'unavailable'] as const;

@@ -68,11 +68,22 @@ export class CustomerChangedV1 extends EventEnvelope {
 }
 export const CustomerChanged = defineEvent('customer.changed', 1, CustomerChangedV1);
 
+export const RELINK_REASONS = ['merged'] as const;
+export type RelinkReason = (typeof RELINK_REASONS)[number];
+/** The contact a customer was linked to before Xero merged it into `xeroContactId`. */
+export class RelinkedFromDto {
+  @IsString() @IsNotEmpty() contactId!: string;
+  @IsIn(RELINK_REASONS) reason!: RelinkReason;
+  /** The surviving contact's name, for the history ("merged in Xero into <name>"). */
+  @IsOptional() @IsString() intoName?: string;
+}
 export class CustomerSyncSucceededV1 extends EventEnvelope {
   @IsString() @IsNotEmpty() customerId!: string;
   @IsInt() @Min(1) customerVersion!: number;
   @IsString() @IsNotEmpty() xeroContactId!: string;
   @IsArray() @IsString({ each: true }) pushedFields!: string[];
+  /** Set when the customer was relinked (its contact was merged in Xero into this one); an optional, compatible addition. */
+  @IsOptional() @ValidateNested() @Type(() => RelinkedFromDto) relinkedFrom?: RelinkedFromDto;
 }
 export const CustomerSyncSucceeded = defineEvent('customer.sync-succeeded', 1, CustomerSyncSucceededV1);
 

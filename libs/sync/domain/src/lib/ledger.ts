@@ -24,6 +24,16 @@ export interface LedgerEntry {
   /** The version whose change asked for a full push (on-account sale, push now), until a push covers it. */
   fullPushVersion?: number;
   xeroContactId?: string;
+  /**
+   * The contact this customer was linked to before Xero merged it into `xeroContactId`: from then on
+   * the customer is addressed by ContactID only (its ContactNumber stays with the merged contact).
+   */
+  relinkedFrom?: string;
+  /**
+   * How many times the POS unlinked the customer from its contact. Xero keeps ContactNumbers unique
+   * across archived contacts too, so each new contact after an unlink carries `<id>.<n>` (contactNumberOf).
+   */
+  unlinks?: number;
   /** What Xero last received from us: per field, the value and the customer version it came from. */
   sent: Partial<Record<MappedField, { value: unknown; version: number }>>;
   /** The newest version a result (success or final failure) has been reported for. */
@@ -46,6 +56,8 @@ export interface ChangeRequest {
   snapshot: CustomerSnapshot;
   fullPush: boolean;
   xeroContactId?: string;
+  /** The POS dropped the link (unlink): forget the contact; the next push creates a new one. */
+  unlink?: boolean;
 }
 
 export const ATTEMPTS_KEPT = 20;
@@ -61,7 +73,11 @@ export function newLedgerEntry(retailerId: string, customerId: string, snapshot:
  */
 export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): LedgerEntry | 'duplicate' {
   if (alreadyApplied(entry?.recentEventIds, c.eventId)) return 'duplicate';
-  const base = entry ?? newLedgerEntry(c.retailerId, c.customerId, c.snapshot);
+  const existing = entry ?? newLedgerEntry(c.retailerId, c.customerId, c.snapshot);
+  const base: LedgerEntry =
+    c.unlink && existing.xeroContactId
+      ? { ...existing, xeroContactId: undefined, relinkedFrom: undefined, sent: {}, unlinks: (existing.unlinks ?? 0) + 1, lastError: undefined }
+      : existing;
   const newer = c.customerVersion > base.desiredVersion || base.desiredVersion === 0;
   const fields = c.changedFields.filter(isMappedField);
   return {
@@ -70,10 +86,15 @@ export function recordChange(entry: LedgerEntry | undefined, c: ChangeRequest): 
     desired: newer ? c.snapshot : base.desired,
     pendingFields: union(base.pendingFields, fields),
     fullPushVersion: c.fullPush ? Math.max(base.fullPushVersion ?? 0, c.customerVersion) : base.fullPushVersion,
-    xeroContactId: base.xeroContactId ?? c.xeroContactId,
+    xeroContactId: c.unlink ? base.xeroContactId : (base.xeroContactId ?? c.xeroContactId),
     heldByFailure: false,
     recentEventIds: rememberApplied(base.recentEventIds, c.eventId),
   };
+}
+
+/** The ContactNumber the customer's contact carries: its id, then `<id>.<n>` after the n-th unlink. */
+export function contactNumberOf(entry: Pick<LedgerEntry, 'desired' | 'unlinks'>): string {
+  return entry.unlinks ? `${entry.desired.id}.${entry.unlinks}` : entry.desired.id;
 }
 
 /** Values compare as the POS stores them: absent, empty string and an address of blanks are one "empty". */

@@ -1,5 +1,5 @@
 import { CustomerSnapshot, MappedField, XeroContact, toXeroContact } from '@pos/customers-domain';
-import { ALL_MAPPED, LedgerEntry, remember, sameValue } from './ledger';
+import { ALL_MAPPED, LedgerEntry, contactNumberOf, remember, sameValue } from './ledger';
 import { SyncError, elementError } from './xero-errors';
 
 /** Xero advises about 50 contacts per request. */
@@ -42,7 +42,7 @@ export function planPush(entry: LedgerEntry, lookup?: string | null): PushPlan {
   const contactId = entry.xeroContactId ?? (typeof lookup === 'string' ? lookup : undefined);
   if (!contactId) {
     if (!full) return { kind: 'idle' };
-    if (lookup === undefined) return { kind: 'lookup', customerId: entry.customerId, version, contactNumber: entry.desired.id };
+    if (lookup === undefined) return { kind: 'lookup', customerId: entry.customerId, version, contactNumber: contactNumberOf(entry) };
   }
   // a first link: nothing of ours has reached this contact yet (created, adopted, or linked by an import)
   const firstLink = !entry.xeroContactId || Object.keys(entry.sent).length === 0;
@@ -52,7 +52,8 @@ export function planPush(entry: LedgerEntry, lookup?: string | null): PushPlan {
     return { kind: 'report', customerId: entry.customerId, version };
   }
   const contact = toXeroContact(entry.desired, { fields, contactId });
-  if (firstLink) contact.ContactNumber = entry.desired.id; // adopting or creating: the stable key travels too
+  // adopting or creating: the stable key travels too (not to a merge's surviving contact: it keeps its own number)
+  if (firstLink && !entry.relinkedFrom) contact.ContactNumber = contactNumberOf(entry);
   return { kind: 'push', customerId: entry.customerId, version, fields, snapshot: entry.desired, contactId, contact };
 }
 
@@ -109,7 +110,15 @@ export function matchElements(ops: readonly PushOp[], elements: readonly Contact
 
 /** What the POS is told about one customer after a push (customer.sync-succeeded / sync-failed). */
 export type PushReport =
-  | { outcome: 'succeeded'; customerId: string; version: number; contactId: string; pushedFields: MappedField[] }
+  | {
+      outcome: 'succeeded';
+      customerId: string;
+      version: number;
+      contactId: string;
+      pushedFields: MappedField[];
+      /** The customer now has this contact because Xero merged its previous one into it. */
+      relinkedFrom?: { contactId: string; reason: 'merged'; intoName?: string };
+    }
   | { outcome: 'failed'; customerId: string; version: number; error: SyncError; retrying: boolean };
 
 /**

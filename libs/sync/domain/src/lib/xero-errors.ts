@@ -60,7 +60,9 @@ export function elementError(e: { ValidationErrors?: { Message?: string }[]; Con
     return {
       kind: 'archived',
       message: messages.join('; ') || 'The contact is archived in Xero',
-      hint: 'The linked contact is archived in Xero. Restore it in Xero (Contacts → Archived → Restore), then push again.',
+      hint:
+        'The linked contact is archived in Xero. Restore it in Xero (Contacts → Archived → Restore) and push again, ' +
+        'or unlink the customer from it in the POS so that the next push creates a new contact.',
       retry: 'never',
     };
   }
