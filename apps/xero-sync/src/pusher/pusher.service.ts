@@ -377,8 +377,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       }
       this.metrics.limiterWait.observe((Date.now() - started) / 1000);
       if (!live()) return stopped;
-      budget.start(Date.now());
-      this.app.start(Date.now());
+      const sentAt = Date.now();
+      budget.start(sentAt);
+      this.app.start(sentAt);
       const r = await fn(access.a);
       const limits = readLimitHeaders(r.headers);
       budget.finish(Date.now(), limits);
@@ -387,6 +388,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       if (r.ok) return r;
       const error = classifyReply(r, new Date());
       if (r.status === 429) {
+        // refused, not counted by Xero: only the pause it asks for applies
+        budget.refused(sentAt);
+        this.app.refused(sentAt);
         const { problem, waitMs } = rateLimitWait(r, new Date());
         this.metrics.rateLimited.inc({ problem });
         budget.onRateLimited(Date.now(), problem, waitMs);
