@@ -42,6 +42,20 @@ const UNAVAILABLE_PAUSE_MS = 15_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Waits `ms` in slices of at most `sliceMs`, looking between them whether the cycle may go on:
+ * false (at once) when it may not. A stopped loop thus ends within a slice, and the loop started
+ * after it for the same tenant (which waits for it) is not held back by its backoffs and budget waits.
+ */
+async function waitWhileLive(ms: number, live: () => boolean, sliceMs: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (let left = ms; left > 0; left = until - Date.now()) {
+    if (!live()) return false;
+    await sleep(Math.min(left, sliceMs));
+  }
+  return live();
+}
+
 type Failed<T> = ApiReply<T> & { error?: SyncError };
 
 /**
@@ -63,6 +77,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly heldUntil = new Map<string, number>();
   /** Loops told to stop that may still be finishing a cycle. */
   private readonly stopping = new Map<string, Promise<void>>();
+  /** Tenants handed back whose loop has ended: the supervisor releases their leases (unless it took them again). */
+  private readonly toRelease = new Set<string>();
   private readonly budgets = new Map<string, TenantBudget>();
   private readonly app = new AppBudget();
   private readonly pausedUntil = new Map<string, number>();
@@ -89,7 +105,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.loop;
     for (const t of this.tenants.values()) t.stop = true;
     await Promise.all([...this.tenants.values()].map((t) => t.done).concat([...this.stopping.values()]));
-    await Promise.all([...this.tenants.keys()].map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
+    const held = new Set([...this.tenants.keys(), ...this.toRelease]);
+    await Promise.all([...held].map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
   }
 
   /** Takes and renews tenant leases, starting a push loop for each tenant held, and spreads tenants over the workers. */
@@ -97,6 +114,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     while (this.running) {
       try {
         await this.leases.heartbeat(this.owner, LEASE_TTL_MS);
+        await this.releaseHandedBack();
         const connected = await this.connections.connected();
         const workers = Math.max(1, await this.leases.liveWorkers());
         this.app.share(workers); // the workers together stay under the app's limit
@@ -121,9 +139,22 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     }
   }
 
+  /**
+   * Releases the leases of tenants handed back, once their loops have ended. Done here, between the
+   * supervisor's own acquires, so a release can never land after this worker took the tenant again
+   * (a reconnect, a lease regained) and drop the lease the new loop pushes under.
+   */
+  private async releaseHandedBack() {
+    for (const id of [...this.toRelease]) {
+      this.toRelease.delete(id);
+      if (!this.tenants.has(id) && !this.stopping.has(id)) await this.leases.release(id, this.owner);
+    }
+  }
+
   private startTenant(retailerId: string) {
     const previous = this.stopping.get(retailerId) ?? Promise.resolve();
     const t = { stop: false, done: Promise.resolve() };
+    const live = () => this.running && !t.stop && this.stillHeld(retailerId);
     t.done = (async () => {
       await previous; // a loop of this tenant that was just stopped finishes its cycle first: pushes never overlap
       while (this.running && !t.stop) {
@@ -131,11 +162,13 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         try {
           const pause = (this.pausedUntil.get(retailerId) ?? 0) - Date.now();
           if (pause > 0) await sleep(Math.min(pause, this.config.PUSH_POLL_MS));
-          else worked = await this.pushOnce(retailerId, () => this.running && !t.stop && this.stillHeld(retailerId));
+          else worked = await this.pushOnce(retailerId, live);
         } catch (err) {
           this.logger.warn(`push of ${retailerId}: ${(err as Error).message}`);
         }
-        if (!worked) await sleep(this.config.PUSH_POLL_MS);
+        // a cycle cut short because the lease looked stale did nothing: wait for the supervisor's renewal
+        if (worked && this.stillHeld(retailerId)) continue;
+        if (this.running && !t.stop) await sleep(this.config.PUSH_POLL_MS);
       }
     })();
     this.tenants.set(retailerId, t);
@@ -163,7 +196,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     void t.done.finally(() => {
       if (this.stopping.get(retailerId) === t.done) this.stopping.delete(retailerId);
     });
-    if (release) void t.done.then(() => this.leases.release(retailerId, this.owner)).catch(() => undefined);
+    if (release) void t.done.finally(() => this.toRelease.add(retailerId));
   }
 
   private budget(retailerId: string): TenantBudget {
@@ -269,7 +302,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       if (r.ok) return this.recordResults(retailerId, ops, r.body?.Contacts ?? [], access);
       if (r.error?.retry === 'recheck' && round < SAME_REQUEST_RETRIES) {
         this.logger.warn(`Xero answered ${r.status} to request ${idempotencyKey}; checking what it holds before a new request`);
-        await sleep(backoffMs(round, Math.random()));
+        if (!(await waitWhileLive(backoffMs(round, Math.random()), live, this.config.PUSH_POLL_MS))) return;
         const rechecked = await this.recheck(retailerId, access, ops, byCustomer, live);
         if (!rechecked) return;
         ops = rechecked;
@@ -360,16 +393,18 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       const started = Date.now();
+      // not sent (no error to record): the loop was stopped or the lease may be gone, the next holder pushes it
+      const stopped = { ok: false, status: undefined, networkError: 'stopped before sending' } as const;
       for (;;) {
         const wait = Math.max(budget.waitMs(Date.now()), this.app.waitMs(Date.now()));
         if (wait <= 0) break;
-        await sleep(wait);
+        if (!(await waitWhileLive(wait, live, this.config.PUSH_POLL_MS))) return stopped;
       }
       this.metrics.limiterWait.observe((Date.now() - started) / 1000);
-      // not sent (no error to record): the lease may be gone, the next holder pushes it
-      if (!live()) return { ok: false, status: undefined, networkError: 'stopped before sending' };
-      budget.start(Date.now());
-      this.app.start(Date.now());
+      if (!live()) return stopped;
+      const sentAt = Date.now();
+      budget.start(sentAt);
+      this.app.start(sentAt);
       const r = await fn(access.a);
       const limits = readLimitHeaders(r.headers);
       budget.finish(Date.now(), limits);
@@ -378,6 +413,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       if (r.ok) return r;
       const error = classifyReply(r, new Date());
       if (r.status === 429) {
+        // refused, not counted by Xero: only the pause it asks for applies
+        budget.refused(sentAt);
+        this.app.refused(sentAt);
         const { problem, waitMs } = rateLimitWait(r, new Date());
         this.metrics.rateLimited.inc({ problem });
         budget.onRateLimited(Date.now(), problem, waitMs);
@@ -388,7 +426,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
       // a 5xx to a look-up (no Idempotency-Key) is simply asked again; the pusher re-checks a POST's
       const again = error.retry === 'same_request' || (error.retry === 'recheck' && operation !== 'post_contacts');
       if (again && attempt < SAME_REQUEST_RETRIES) {
-        await sleep(backoffMs(attempt, Math.random()));
+        if (!(await waitWhileLive(backoffMs(attempt, Math.random()), live, this.config.PUSH_POLL_MS))) return stopped;
         continue;
       }
       if (error.retry === 'refresh' && !refreshed) {

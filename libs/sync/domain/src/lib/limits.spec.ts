@@ -53,6 +53,20 @@ describe('TenantBudget', () => {
     expect(b.dayExhaustedUntil(2)).toBe(XERO_LIMITS.dayMs) // when the first call of the day leaves the window;
   });
 
+  it('a call refused with a 429 gives its place in the minute and day back (Xero did not count it)', () => {
+    const b = new TenantBudget();
+    for (let i = 0; i < 59; i++) {
+      b.start(i);
+      b.finish(i);
+    }
+    b.start(100);
+    b.finish(100, { minRemaining: 1 }); // the 429 leaves Xero's count as it was
+    b.refused(100);
+    expect(b.minute.used(200)).toBe(59);
+    expect(b.day.used(200)).toBe(59);
+    expect(b.waitMs(200)).toBe(0); // the 60th call of the minute may still go
+  });
+
   it('a 429 pauses the tenant: Retry-After for minute and day, briefly for concurrent', () => {
     const m = new TenantBudget();
     m.onRateLimited(0, 'minute', 30_000);

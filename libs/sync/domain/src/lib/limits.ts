@@ -57,6 +57,12 @@ export class RollingWindow {
     for (let i = 0; i < missing; i++) this.starts.push(now);
   }
 
+  /** Takes back the call recorded at `at`: the server refused it without counting it (a 429). */
+  giveBack(at: number): void {
+    const i = this.starts.lastIndexOf(at);
+    if (i >= 0) this.starts.splice(i, 1);
+  }
+
   private expire(now: number): void {
     let drop = 0;
     while (drop < this.starts.length && this.starts[drop] + this.windowMs <= now) drop++;
@@ -122,6 +128,16 @@ export class TenantBudget {
     if (h.dayRemaining !== undefined) this.day.correct(now, h.dayRemaining);
   }
 
+  /**
+   * The call started at `startedAt` got a 429: Xero refused it before counting it against any limit
+   * (X-MinLimit-Remaining is unchanged), so it gives its place in the windows back. Kept, every 429
+   * of a storm would spend a call of the minute and the tenant would wait for calls it never made.
+   */
+  refused(startedAt: number): void {
+    this.minute.giveBack(startedAt);
+    this.day.giveBack(startedAt);
+  }
+
   /** A 429: minute → wait Retry-After; day → nothing until then; concurrent → a brief pause. */
   onRateLimited(now: number, problem: 'minute' | 'day' | 'concurrent' | 'appminute', waitMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, now + (problem === 'concurrent' ? Math.min(waitMs, CONCURRENT_PAUSE_MS) : waitMs));
@@ -167,6 +183,11 @@ export class AppBudget {
     if (h.appMinRemaining !== undefined) {
       this.minute.correct(now, Math.min(this.minute.limit - this.minute.used(now), h.appMinRemaining));
     }
+  }
+
+  /** The call started at `startedAt` got a 429, which Xero does not count: its place is given back. */
+  refused(startedAt: number): void {
+    this.minute.giveBack(startedAt);
   }
 
   onRateLimited(now: number, waitMs: number): void {
