@@ -59,12 +59,12 @@ async function cleanup() {
 async function startApp(app, env, how) {
   const main = path.join(infra.ROOT, 'dist', 'apps', app, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`NX_DAEMON=false npx nx run-many -t build\` first`);
-  const child = spawn(process.execPath, [main], { cwd: infra.ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { cwd: infra.ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let shown = 0;
   const keep = (/** @type {Buffer} */ d) => {
     out = (out + d.toString()).slice(-8000);
-    for (const line of d.toString().split('\n')) if (line.includes('"level":50') && shown++ < 5) log(`${app}: ${line.slice(0, 800)}`);
+    for (const line of d.toString().split('\n')) if ((/"level":[456]0/.test(line) || (process.env.BENCH_LOG_LEVEL && !line.includes('CustomerChangedController') && !line.includes('"req"'))) && line.trim() && shown++ < 60) log(`${app}: ${line.slice(0, 800)}`);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -214,7 +214,20 @@ function startWorker(inf, dbName, port, callbackPort, /** @type {string} */ sand
       TOKEN_ENCRYPTION_KEY: `bench-token-key-${STATE_SECRET}`,
     },
     { port },
-  );
+  ).then(async (w) => {
+    // the worker declares and binds its queue after it answers ready: publish only once it consumes
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ch = await inf.amqpConn.createChannel();
+      ch.on('error', () => undefined); // a missing queue closes the channel
+      const q = await ch.checkQueue(`${inf.queuePrefix}xero-sync.customer-changed`).catch(() => undefined);
+      if (q) await ch.close().catch(() => undefined);
+      if (q && q.consumerCount > 0) break;
+      if (Date.now() > deadline) throw new Error('the xero-sync worker never consumed its queue');
+      await sleep(200);
+    }
+    return w;
+  });
 }
 
 /** The OAuth state as the customers service signs it (libs/sync/contracts oauth-state.ts). */
@@ -255,8 +268,8 @@ async function publishChanged(inf, /** @type {string} */ retailerId, /** @type {
     retailerId,
     customerId,
     customerVersion: version,
-    reason: version === 1 ? 'created' : 'updated',
-    changedFields: version === 1 ? [] : ['email'],
+    reason: version === 1 ? 'on_account_sale' : 'updated', // a sale on account links a customer to Xero
+    changedFields: version === 1 ? ['customerCode', 'firstName', 'lastName', 'email', 'phone'] : ['email'],
     snapshot: snapshot(customerId, i, version),
   };
   inf.publisher.publish(EXCHANGE, 'customer.changed.v1', Buffer.from(JSON.stringify(body)), { persistent: true, contentType: 'application/json', messageId: eventId });
@@ -279,7 +292,12 @@ async function results(inf) {
     q.queue,
     (m) => {
       if (!m) return;
-      const e = JSON.parse(m.content.toString());
+      let e;
+      try {
+        e = JSON.parse(m.content.toString());
+      } catch {
+        return; // the local broker is shared: another run's deliberately broken message
+      }
       const key = `${e.retailerId}:${e.customerId}`;
       if (e.type === 'customer.sync-succeeded') {
         if ((succeeded.get(key)?.version ?? 0) < e.customerVersion) succeeded.set(key, { version: e.customerVersion, at: Date.now() });
@@ -726,6 +744,12 @@ async function main() {
     await cleanup();
   }
 }
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM']))
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
 
 main().catch(async (err) => {
   console.error(err);
