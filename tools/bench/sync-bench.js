@@ -485,37 +485,51 @@ async function pipeline(inf) {
     const org = await sandbox.admin('POST', '/sandbox/organisations', { name: `Pipeline Bench ${r} Ltd` });
     await connect(sandbox.url, worker.url, retailers[r].id, org.tenantId);
   }
-  log(`pipeline: ${E} customers created over HTTP (16 in flight) over ${R} retailers until each is a contact in Xero...`);
-  /** @type {Map<string, number>} */
-  const sentAt = new Map();
-  let next = 0;
+  /** Runs `op(i)` for i in [0, n), 16 at a time; counts failures. */
   let httpFailures = 0;
-  const t0 = Date.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= E) return;
-        const r = retailers[i % R];
-        const started = Date.now();
-        const reply = await fetch(`${customers.url}/api/customers`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${r.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ customerCode: `P-${i}`, firstName: 'Grace', lastName: `Hopper ${i}`, email: `grace${i}@example.com`, phone: `09 444 ${String(i).padStart(4, '0')}` }),
-        });
-        if (reply.status >= 300) {
-          if (httpFailures++ < 3) log(`POST /api/customers answered ${reply.status}: ${(await reply.text()).slice(0, 200)}`);
-          continue;
+  const over = async (/** @type {number} */ n, /** @type {(i: number) => Promise<Response>} */ op) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= n) return;
+          const reply = await op(i);
+          if (reply.status >= 300 && httpFailures++ < 3) log(`HTTP ${reply.status}: ${(await reply.clone().text()).slice(0, 200)}`);
         }
-        const body = await reply.json();
-        sentAt.set(`${r.id}:${body.id}`, started);
-      }
-    }),
-  );
+      }),
+    );
+  };
+  const json = (/** @type {string} */ key) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+  log(`pipeline: setting up ${E} customers over ${R} retailers (created, sold to on account, linked to Xero)...`);
+  /** @type {Array<{retailer: {id: string, apiKey: string}, id: string}>} */
+  const made = new Array(E);
+  await over(E, async (i) => {
+    const r = retailers[i % R];
+    const reply = await fetch(`${customers.url}/api/customers`, { method: 'POST', headers: json(r.apiKey), body: JSON.stringify({ customerCode: `P-${i}`, firstName: 'Grace', lastName: `Hopper ${i}`, email: `grace${i}@example.com`, phone: `09 444 ${String(i).padStart(4, '0')}` }) });
+    if (reply.status < 300) made[i] = { retailer: r, id: (await reply.clone().json()).id };
+    return reply;
+  });
+  await over(E, (i) => fetch(`${customers.url}/api/customers/${made[i].id}/on-account-sales`, { method: 'POST', headers: json(made[i].retailer.apiKey), body: JSON.stringify({ amount: 10, reference: `INV-${i}` }) }));
+  await until('every customer linked', () => made.every((m) => res.succeeded.has(`${m.retailer.id}:${m.id}`)), 600_000, () => `(${made.filter((m) => res.succeeded.has(`${m.retailer.id}:${m.id}`)).length}/${E})`);
+  await sandbox.admin('DELETE', '/sandbox/requests');
+
+  log(`pipeline: ${E} edits over HTTP (16 in flight) until each is written in Xero...`);
+  /** @type {Map<string, {at: number, version: number}>} */
+  const sentAt = new Map();
+  const t0 = Date.now();
+  await over(E, async (i) => {
+    const m = made[i];
+    const started = Date.now();
+    const reply = await fetch(`${customers.url}/api/customers/${m.id}`, { method: 'PATCH', headers: json(m.retailer.apiKey), body: JSON.stringify({ email: `grace${i}.edited@example.com` }) });
+    if (reply.status < 300) sentAt.set(`${m.retailer.id}:${m.id}`, { at: started, version: (await reply.clone().json()).version });
+    return reply;
+  });
   const httpDone = Date.now();
-  await until('every customer in Xero', () => [...sentAt.keys()].every((k) => res.succeeded.has(k)), 600_000, () => `(${[...sentAt.keys()].filter((k) => res.succeeded.has(k)).length}/${sentAt.size})`);
+  const edited = (/** @type {string} */ k, /** @type {{version: number}} */ s) => (res.succeeded.get(k)?.version ?? 0) >= s.version;
+  await until('every edit in Xero', () => [...sentAt].every(([k, s]) => edited(k, s)), 600_000, () => `(${[...sentAt].filter(([k, s]) => edited(k, s)).length}/${sentAt.size})`);
   const allDone = Math.max(...[...sentAt.keys()].map((k) => /** @type {{at: number}} */ (res.succeeded.get(k)).at));
-  const latencies = [...sentAt].map(([k, at]) => /** @type {{at: number}} */ (res.succeeded.get(k)).at - at);
+  const latencies = [...sentAt].map(([k, s]) => /** @type {{at: number}} */ (res.succeeded.get(k)).at - s.at);
   const w = cost(worker.pid, inf.ports);
   const calls = await contactCalls(sandbox, undefined);
   await res.close();
@@ -545,12 +559,12 @@ async function pipeline(inf) {
 
   const f = (/** @type {number} */ x) => x.toFixed(0);
   return [
-    `pipeline: limits off in the sandbox, ${sentAt.size} customers created over HTTP (16 in flight) spread over ${R} retailers (each its own tenant: xero-sync budgets 60 calls a minute per tenant whatever the sandbox allows); 1 xero-sync worker, 1 customers service`,
+    `pipeline: limits off in the sandbox, ${sentAt.size} linked customers edited over HTTP (PATCH, 16 in flight) spread over ${R} retailers (each its own tenant: xero-sync budgets 60 calls a minute per tenant whatever the sandbox allows); 1 xero-sync worker, 1 customers service`,
     `HTTP failures: ${httpFailures}; Xero calls: ${calls.length} (${calls.filter((c) => c.method === 'GET').length} look-ups, ${calls.filter((c) => c.method !== 'GET').length} writes, ${calls.filter((c) => c.status === 429).length} 429s); worker RSS ${w.rss.toFixed(0)} MiB`,
     '',
     '| measure | value |',
     '|---|---:|',
-    `| HTTP creates per second (customers service) | ${f(sentAt.size / ((httpDone - t0) / 1000))} |`,
+    `| HTTP edits per second (customers service) | ${f(sentAt.size / ((httpDone - t0) / 1000))} |`,
     `| end to end: events per second, first HTTP request to last Xero write | ${f(sentAt.size / ((allDone - t0) / 1000))} |`,
     `| end to end latency p50 / p99 (ms) | ${f(median(latencies))} / ${f(quantile(latencies, 0.99))} |`,
     `| raw amqplib publish (confirmed, persistent, quorum queue) msgs/s | ${f(RAW / publishSeconds)} |`,
@@ -574,7 +588,7 @@ async function workers(inf) {
   const ledger = inf.conn.useDb(dbName).collection('sync_ledger');
   const ports = await Promise.all(Array.from({ length: Math.max(...counts) }, () => infra.freePort()));
   // one worker up front so that the queues exist; the backlogs of every run are recorded before any connects
-  let running = [await startWorker(inf, dbName, ports[0], ports[0], sandbox.url)];
+  const running = [await startWorker(inf, dbName, ports[0], ports[0], sandbox.url)];
   const res = await results(inf);
   const runs = counts.map((n) => ({ n, tenants: Array.from({ length: T }, (_, t) => ({ retailerId: `bench-w${n}-${t}-${randomUUID().slice(0, 8)}`, tenantId: '' })) }));
   log(`workers: recording ${runs.length * T * PER} new customers (${PER} for each of ${T} tenants per run)...`);
