@@ -11,7 +11,7 @@
  *   node tools/bench/sync-bench.js workers         # 1, 2 and 4 workers: throughput, per-tenant limits held
  *   node tools/bench/sync-bench.js many            # 200 tenants under a low app limit: never exceeded, no starving
  *
- * Options: --timeout-min N (whole run, default 12), drain: --customers 3500; pipeline: --events 600
+ * Options: --timeout-min N (whole run, default 12), --sqlite (FerretDB over SQLite, not the local PostgreSQL), drain: --customers 3500; pipeline: --events 600
  * --retailers 4 --raw 5000; workers: --tenants 4 --per-tenant 600; many: --tenants 200 --app-limit 600
  * --seconds 90 --rate 40 (edits per second over all tenants).
  *
@@ -154,7 +154,7 @@ async function startInfra(/** @type {string} */ stamp) {
   let db = 'MONGODB_URI';
   if (!mongoUri) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-sync-bench-ferretdb-'));
-    const pg = await infra.createLocalPostgresDatabase(`pos_sync_bench_${stamp}`, log);
+    const pg = args.includes('--sqlite') ? null : await infra.createLocalPostgresDatabase(`pos_sync_bench_${stamp}`, log);
     if (pg) cleanups.push(pg.drop);
     const ferret = await infra.startEmbeddedMongo({ dir, postgresqlUrl: pg?.url, log });
     cleanups.push(async () => {
