@@ -170,6 +170,7 @@ async function startInfra(/** @type {string} */ stamp) {
   cleanups.push(() => conn.close());
   const queuePrefix = `syncbench_${stamp}.`;
   const amqpConn = await amqp.connect(broker.url);
+  amqpConn.on('error', (/** @type {Error} */ err) => log(`broker connection: ${err.message}`)); // logged, not a crash that skips the cleanup
   cleanups.push(async () => {
     // the services' queues of this run (their names all start with the prefix)
     const ch = await amqpConn.createChannel();
