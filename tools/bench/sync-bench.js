@@ -164,7 +164,9 @@ async function startInfra(/** @type {string} */ stamp) {
     mongoUri = ferret.uri;
     db = `embedded FerretDB over ${pg ? 'the local PostgreSQL' : 'SQLite (PostgreSQL did not answer)'}`;
   }
-  const broker = await infra.resolveBroker({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'pos-sync-bench-rabbit-')), log });
+  const rabbitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-sync-bench-rabbit-'));
+  cleanups.push(async () => fs.rmSync(rabbitDir, { recursive: true, force: true }));
+  const broker = await infra.resolveBroker({ dir: rabbitDir, log });
   cleanups.push(broker.stop);
   const conn = await mongoose.createConnection(mongoUri).asPromise();
   cleanups.push(() => conn.close());
