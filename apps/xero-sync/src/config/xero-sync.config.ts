@@ -34,6 +34,12 @@ export class XeroSyncConfig extends ServiceConfig {
   @IsInt({ message: 'PUSH_POLL_MS must be a whole number' })
   @Min(10)
   PUSH_POLL_MS = 500;
+  /** Contacts per GET /Contacts page of an import: Xero's largest (1000); smaller only for tests. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'XERO_IMPORT_PAGE_SIZE must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  XERO_IMPORT_PAGE_SIZE = 1000;
   @IsOptional() @IsString() XERO_WEBHOOK_KEY?: string;
   @IsOptional() @IsString() OAUTH_STATE_SECRET?: string;
   @IsOptional() @IsString() TOKEN_ENCRYPTION_KEY?: string;

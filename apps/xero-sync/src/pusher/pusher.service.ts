@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
 import { ConnectionsService, NotConnected, TenantAccess } from '../connections/connections.service';
+import { ImportPager } from '../imports/import-pager.service';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 import { SyncMetrics } from '../metrics/sync-metrics';
 import { ApiReply } from '../xero-client/xero-api';
@@ -75,6 +76,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly leases: TenantLeases,
     private readonly metrics: SyncMetrics,
     @Inject(XERO_SYNC_CONFIG) private readonly config: XeroSyncConfig,
+    private readonly imports: ImportPager,
   ) {
     connections.onRefresh = (outcome) => metrics.tokenRefreshes.inc({ outcome });
   }
@@ -114,6 +116,8 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         if (this.tenants.size > share) this.stopTenant([...this.tenants.keys()][0], true);
         for (const id of this.tenants.keys()) if (!connected.some((c) => c.retailerId === id)) this.stopTenant(id, true);
         this.metrics.tenantsLeased.set({ worker: this.owner }, this.tenants.size);
+        // imports of retailers whose connection is gone have no loop to page them: they fail, saying why
+        await this.imports.failUnconnected(new Set(connected.map((c) => c.retailerId)));
       } catch (err) {
         this.logger.warn(`pusher supervision: ${(err as Error).message}`);
       }
@@ -131,7 +135,12 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         try {
           const pause = (this.pausedUntil.get(retailerId) ?? 0) - Date.now();
           if (pause > 0) await sleep(Math.min(pause, this.config.PUSH_POLL_MS));
-          else worked = await this.pushOnce(retailerId, () => this.running && !t.stop && this.stillHeld(retailerId));
+          else {
+            // push cycles and import pages take turns on the tenant's budget: neither starves the other
+            const live = () => this.running && !t.stop && this.stillHeld(retailerId);
+            worked = await this.pushOnce(retailerId, live);
+            if (live()) worked = (await this.imports.pageOnce(retailerId, (op, fn) => this.callTenant(retailerId, op, fn, live), live)) || worked;
+          }
         } catch (err) {
           this.logger.warn(`push of ${retailerId}: ${(err as Error).message}`);
         }
@@ -316,6 +325,16 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
           : `push of ${customerId} v${report.version} failed (${report.error.kind}${report.retrying ? ', retrying' : ''}): ${report.error.message}`,
       );
       this.metrics.pushes.inc({ outcome: report.outcome === 'succeeded' ? 'succeeded' : report.retrying ? 'retrying' : report.error.kind });
+    }
+  }
+
+  /** One Xero call of the tenant (an import page) under the same budgets and retries as its pushes. */
+  private async callTenant<T>(retailerId: string, operation: string, fn: (a: TenantAccess) => Promise<ApiReply<T>>, live: () => boolean): Promise<Failed<T>> {
+    try {
+      return await this.call(retailerId, { a: await this.connections.access(retailerId) }, operation, fn, live);
+    } catch (err) {
+      if (!(err instanceof NotConnected)) throw err;
+      return { ok: false, status: undefined, error: { kind: 'not_connected', message: err.message, hint: 'Reconnect Xero from the POS settings.', retry: 'later' } };
     }
   }
 
