@@ -128,7 +128,7 @@ describe('Import from Xero: a mixed organisation imports to exactly the expected
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Import Spec Shop' }),
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ apiKey: string }>);
     key = retailer.apiKey;
 
     // connect through the real OAuth flow
