@@ -9,14 +9,15 @@
  * Xero's 60 calls a minute per tenant (60 pages of 1,000 contacts a minute).
  *
  *   npx nx run-many -t build -p customers xero-sync xero-sandbox   # the apps run from dist/
- *   node tools/bench/import-bench.js [--contacts 100000] [--dry-run] [--postgresql] [--time-scale 1]
+ *   node tools/bench/import-bench.js [--contacts 100000] [--dry-run] [--postgresql] [--time-scale 1] [--bound-minutes 60]
  *
  * The sandbox enforces Xero's limits on its own clock: `--time-scale N` sets XERO_SANDBOX_TIME_SCALE
  * (its minute lasts 60/N s), but xero-sync's own limiter counts real minutes, so the physical limit
  * stays 60 pages a real minute; the default is 1 (real time). Environment: MONGODB_URI (unset = an
  * embedded FerretDB over SQLite, over a fresh PostgreSQL database with --postgresql), AMQP_URL (unset
  * = the local RabbitMQ). Fresh databases (bench_imp_*) are used; the figures and the machine are
- * printed at the end, ready for the README.
+ * printed at the end, ready for the README. `--bound-minutes` stops waiting after that long and reports
+ * the rates reached so far (status "bounded"); SIGINT/SIGTERM stop the processes it started too.
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -35,6 +36,7 @@ const CONTACTS = opt('contacts', 100_000);
 const TIME_SCALE = opt('time-scale', 1);
 const DRY_RUN = args.includes('--dry-run');
 const POSTGRESQL = args.includes('--postgresql');
+const BOUND_MS = opt('bound-minutes', 60) * 60_000;
 const PAGE_SIZE = 1000;
 const log = (/** @type {string} */ m) => process.stderr.write(`[bench] ${m}\n`);
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
@@ -114,8 +116,14 @@ async function main() {
   /** @type {Array<() => Promise<unknown>>} */
   const cleanups = [];
   const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c().catch((err) => log(`cleanup: ${err.message}`));
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err) => log(`cleanup: ${err.message}`));
   };
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+    process.once(signal, () => {
+      log(`${signal}: stopping what the benchmark started`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
   try {
     let mongoUri = process.env.MONGODB_URI;
     let dbSource = 'MONGODB_URI';
@@ -211,10 +219,17 @@ async function main() {
         log(`${((now - started) / 1000).toFixed(0)} s: fetched ${fetched} pages, applied ${report.pages.done}/${report.pages.total ?? '?'} (${report.status})`);
       }
       if (['completed', 'failed', 'cancelled'].includes(report.status)) break;
+      if (now - started > BOUND_MS) {
+        log(`bound of ${BOUND_MS / 60_000} min reached: reporting the rates so far`);
+        report = { ...report, status: `bounded (${report.status})`, fetched };
+        break;
+      }
       await sleep(500);
     }
     const ended = performance.now();
     const pageCount = report.pages.total ?? Math.ceil(CONTACTS / PAGE_SIZE);
+    if (!fetchedAt) fetchedAt = ended; // bounded before the last page: the rates below are per page fetched
+    const fetchedPages = report.fetched ?? pageCount;
     const limitSeconds = (pageCount / 60) * 60; // 60 pages a minute
     const fetchSeconds = (fetchedAt - started) / 1000;
     const totalSeconds = (ended - started) / 1000;
@@ -232,6 +247,10 @@ async function main() {
       fetchVsLimit: Number((fetchSeconds / limitSeconds).toFixed(2)),
       totalVsLimit: Number((totalSeconds / limitSeconds).toFixed(2)),
       contactsPerSecond: Math.round(CONTACTS / totalSeconds),
+      pagesFetched: fetchedPages,
+      pagesApplied: report.pages.done,
+      fetchPagesPerMinute: Number(((fetchedPages / fetchSeconds) * 60).toFixed(1)),
+      applyPagesPerMinute: Number(((report.pages.done / totalSeconds) * 60).toFixed(1)),
       sandboxTimeScale: TIME_SCALE,
       database: dbSource,
       machine: { ...m, loadBefore, loadDuring: loads.join(' | ') },

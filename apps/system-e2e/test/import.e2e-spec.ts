@@ -227,7 +227,7 @@ describe('Import from Xero: a mixed organisation imports to exactly the expected
     await eventually(async () => ((await syncPages().countDocuments({ importId: job.id })) >= 1 ? true : undefined), { what: 'a first page fetched', timeoutMs: 30_000 });
     expect((await api(`/imports/${job.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
     expect(await finished(job.id)).toMatchObject({ status: 'cancelled' });
-    await eventually(async () => ((await syncJobs().findOne({ _id: job.id }))?.status === 'cancelled' ? true : undefined), { what: 'xero-sync to stop paging' });
+    await eventually(async () => ((await syncJobs().findOne({ _id: job.id }))?.status === 'cancelled' ? true : undefined), { what: 'xero-sync to stop paging', timeoutMs: 30_000 });
     cancelledPages = await syncPages().countDocuments({ importId: job.id });
     expect(cancelledPages).toBeLessThan(4);
   });
@@ -250,5 +250,24 @@ describe('Import from Xero: a mixed organisation imports to exactly the expected
     // it resumed: at most the page in flight at the kill was fetched again, not the whole organisation
     expect((await contactGets()) - getsBefore).toBeLessThanOrEqual(4 - recorded + 1);
     expect(await syncPages().countDocuments({ importId: cancelledId })).toBe(cancelledPages);
+  });
+
+  it('a connection that expires mid-import fails it with a readable error, keeping what it applied', async () => {
+    await admin('PUT', '/sandbox/faults', { tenantId, latencyMs: 1500 });
+    try {
+      const job = await startImport({ dryRun: true });
+      await importWhen(job.id, (i) => i.pages.done >= 1, 'a first page applied');
+      // stage what a refresh Xero refused leaves behind: the connection expired in xero-sync
+      const connections = mongo.collection<{ _id: string; status: string }>('xero_connections');
+      const connection = await connections.findOne({});
+      await connections.updateOne({ _id: String(connection?._id) }, { $set: { status: 'expired' } });
+      const done = await finished(job.id);
+      expect(done.status).toBe('failed');
+      expect(done.summary).toMatch(/reconnect Xero/);
+      expect(done.pages.done).toBeGreaterThanOrEqual(1);
+      expect(await syncJobs().findOne({ _id: job.id })).toMatchObject({ status: 'failed', error: expect.stringMatching(/not connected/) });
+    } finally {
+      await admin('DELETE', '/sandbox/faults');
+    }
   });
 });

@@ -59,11 +59,15 @@ export class ImportJobsRepository {
     return (await this.jobs.distinct('retailerId', { status: 'paging' }).exec()).map(String);
   }
 
-  /** The last page recorded is where paging resumes (after a crash, a kill -9 or a lease taken over). */
-  async cursor(importId: string): Promise<ImportCursor> {
+  /**
+   * The last page recorded is where paging resumes (after a crash, a kill -9 or a lease taken over);
+   * `published` says whether its events have left the outbox yet.
+   */
+  async cursor(importId: string): Promise<ImportCursor & { published: boolean }> {
     const last = await this.pages.findOne({ importId }).sort({ page: -1 }).lean<ImportPageDoc>().exec();
-    if (!last) return { next: 1 };
-    return last.page >= last.pageCount ? { done: last.page } : { next: last.page + 1 };
+    if (!last) return { next: 1, published: true };
+    const published = !last.outbox?.length;
+    return last.page >= last.pageCount ? { done: last.page, published } : { next: last.page + 1, published };
   }
 
   /**

@@ -20,7 +20,8 @@ const UNAVAILABLE_PAUSE_MS = 15_000;
  * Pages a retailer's import through GET /Contacts, one page per call of `pageOnce`. The pusher's
  * loop of the tenant (held by exactly one worker, under the tenant's lease) calls it between its
  * push cycles, so pushes and import pages take turns on the tenant's budget. Each page is recorded
- * with its event in one write; the last page recorded is where paging resumes.
+ * with its event in one write; the last page recorded is where paging resumes, and the next page is
+ * fetched once the previous one is published (pages reach the broker in order).
  */
 @Injectable()
 export class ImportPager {
@@ -44,6 +45,9 @@ export class ImportPager {
       await this.jobs.completed(job, cursor.done);
       return true;
     }
+    // Pages are documents of their own, each with its own outbox: the next page is fetched only once
+    // the previous one is published, so they reach the broker in order (and at most one page waits).
+    if (!cursor.published) return false;
     const page = cursor.next;
     if (!live()) return false;
     const pageSize = this.config.XERO_IMPORT_PAGE_SIZE;
