@@ -207,7 +207,14 @@ async function main() {
     let lastLog = 0;
     const loads = [load()];
     for (;;) {
-      report = await api(`/imports/${job.id}`);
+      try {
+        report = await api(`/imports/${job.id}`);
+      } catch (err) {
+        // a loaded machine may answer a poll with an error: poll again, the import goes on regardless
+        log(`poll: ${/** @type {Error} */ (err).message.slice(0, 200)}`);
+        await sleep(1000);
+        continue;
+      }
       const fetched = await pages.countDocuments({ importId: job.id });
       const now = performance.now();
       if (fetched > 0 && !firstPageAt) firstPageAt = now;
