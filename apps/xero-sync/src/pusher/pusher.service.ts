@@ -67,6 +67,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly budgets = new Map<string, TenantBudget>();
   private readonly app = new AppBudget();
   private readonly pausedUntil = new Map<string, number>();
+  /** The check for imports of retailers no longer connected, while it runs, and when it last started. */
+  private importCheck?: Promise<void>;
+  private importCheckedAt = 0;
   /** Per `retailer:customer` waiting, the correlation id of the newest change (kept to the waiting ones). */
   private readonly correlationIds = new Map<string, string>();
 
@@ -89,6 +92,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   async beforeApplicationShutdown() {
     this.running = false;
     await this.loop;
+    await this.importCheck;
     for (const t of this.tenants.values()) t.stop = true;
     await Promise.all([...this.tenants.values()].map((t) => t.done).concat([...this.stopping.values()]));
     await Promise.all([...this.tenants.keys()].map((id) => this.leases.release(id, this.owner).catch(() => undefined)));
@@ -116,8 +120,15 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         if (this.tenants.size > share) this.stopTenant([...this.tenants.keys()][0], true);
         for (const id of this.tenants.keys()) if (!connected.some((c) => c.retailerId === id)) this.stopTenant(id, true);
         this.metrics.tenantsLeased.set({ worker: this.owner }, this.tenants.size);
-        // imports of retailers whose connection is gone have no loop to page them: they fail, saying why
-        await this.imports.failUnconnected(new Set(connected.map((c) => c.retailerId)));
+        // imports of retailers whose connection is gone have no loop to page them: they fail, saying
+        // why (checked once a lease period, beside the round: lease renewals never wait for it)
+        if (!this.importCheck && Date.now() - this.importCheckedAt >= LEASE_TTL_MS) {
+          this.importCheckedAt = Date.now();
+          this.importCheck = this.imports
+            .failUnconnected(new Set(connected.map((c) => c.retailerId)))
+            .catch((err) => this.logger.warn(`imports of unconnected retailers: ${(err as Error).message}`))
+            .finally(() => (this.importCheck = undefined));
+        }
       } catch (err) {
         this.logger.warn(`pusher supervision: ${(err as Error).message}`);
       }
