@@ -3,6 +3,7 @@ import type {
   Customer,
   CustomerFields,
   ImportJob,
+  ImportProblem,
   MatchRule,
   OnAccountSale,
   Page,
@@ -129,19 +130,57 @@ export class ApiClient {
   }
 
   async startImport(dryRun: boolean, matchBy?: MatchRule[]): Promise<ImportJob> {
-    return (await this.send<ImportJob>('POST', '/imports/xero', { body: { dryRun, ...(matchBy ? { matchBy } : {}) } })).body;
+    return toImportJob((await this.send<ImportResponse>('POST', '/imports/xero', { body: { dryRun, ...(matchBy ? { matchBy } : {}) } })).body);
   }
 
   async imports(page = 1, pageSize = 10): Promise<Page<ImportJob>> {
-    const { body } = await this.send<Page<ImportJob> | ImportJob[]>('GET', `/imports?page=${page}&pageSize=${pageSize}`);
-    return Array.isArray(body) ? { items: body, page, pageSize, total: body.length } : body;
+    const { body } = await this.send<Page<ImportResponse> | ImportResponse[]>('GET', `/imports?page=${page}&pageSize=${pageSize}`);
+    const list = Array.isArray(body) ? { items: body, page, pageSize, total: body.length } : body;
+    return { ...list, items: list.items.map(toImportJob) };
   }
 
   async getImport(id: string): Promise<ImportJob> {
-    return (await this.send<ImportJob>('GET', `/imports/${encodeURIComponent(id)}`)).body;
+    return toImportJob((await this.send<ImportResponse>('GET', `/imports/${encodeURIComponent(id)}`)).body);
   }
 
   async cancelImport(id: string): Promise<ImportJob | undefined> {
-    return (await this.send<ImportJob | undefined>('DELETE', `/imports/${encodeURIComponent(id)}`)).body;
+    const { body } = await this.send<ImportResponse | undefined>('DELETE', `/imports/${encodeURIComponent(id)}`);
+    return body ? toImportJob(body) : undefined;
   }
+}
+
+/** An import as the customers API answers it (`pages` and `contacts` grouped). */
+interface ImportResponse {
+  id: string;
+  status: ImportJob['status'];
+  dryRun: boolean;
+  matchBy?: MatchRule[];
+  pages: { done: number; total: number | null; ignored?: number[] };
+  contacts: { seen: number; created: number; linked: number; skipped: Record<string, number>; ambiguous: number; refused?: number };
+  summary?: string;
+  error?: string | null;
+  problems?: ImportProblem[];
+  createdAt?: string;
+  endedAt?: string | null;
+}
+
+/** The API's import read into the flat shape the pages show (the one place the two meet). */
+function toImportJob(r: ImportResponse): ImportJob {
+  return {
+    id: r.id,
+    status: r.status,
+    dryRun: r.dryRun,
+    matchBy: r.matchBy,
+    pagesDone: r.pages?.done ?? 0,
+    pageCount: r.pages?.total ?? null,
+    seen: r.contacts?.seen ?? 0,
+    created: r.contacts?.created ?? 0,
+    linked: r.contacts?.linked ?? 0,
+    skipped: r.contacts?.skipped ?? {},
+    ambiguous: r.contacts?.ambiguous ?? 0,
+    problems: r.problems ?? [],
+    error: r.error ?? null,
+    createdAt: r.createdAt,
+    finishedAt: r.endedAt ?? null,
+  };
 }

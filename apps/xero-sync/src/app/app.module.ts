@@ -11,6 +11,11 @@ import { CONNECTIONS, ConnectionSchema } from '../connections/connection.schema'
 import { ConnectionsService } from '../connections/connections.service';
 import { XeroCallbackController } from '../connections/xero-callback.controller';
 import { ConnectionsOutbox, LedgerOutbox, XeroSyncOutboxRelay } from '../outbox/xero-sync-outbox';
+import { IMPORT_JOBS, IMPORT_PAGES, ImportJobSchema, ImportPageSchema } from '../imports/import-job.schema';
+import { ImportJobsRepository } from '../imports/import-jobs.repository';
+import { ImportJobsOutbox, ImportPagesOutbox } from '../imports/import-outbox';
+import { ImportPager } from '../imports/import-pager.service';
+import { ImportRequestsController } from '../imports/import-requests.controller';
 import { SyncMetrics } from '../metrics/sync-metrics';
 import { Pusher } from '../pusher/pusher.service';
 import { LEASES, LeaseSchema, TenantLeases } from '../pusher/tenant-lease.repository';
@@ -37,14 +42,18 @@ export class AppModule {
           { name: LEASES, schema: LeaseSchema },
           { name: WEBHOOK_DELIVERIES, schema: WebhookDeliverySchema },
           { name: POLL_STATES, schema: PollStateSchema },
+          { name: IMPORT_JOBS, schema: ImportJobSchema },
+          { name: IMPORT_PAGES, schema: ImportPageSchema },
         ]),
         AmqpModule.forRoot({ url: config.AMQP_URL, connectionName: 'xero-sync', logger: messagingLogger(logger) }),
       ],
-      controllers: [CustomerChangedController, XeroCallbackController, XeroWebhooksController],
+      controllers: [CustomerChangedController, XeroCallbackController, XeroWebhooksController, ImportRequestsController],
       providers: [
         documentWritesProvider,
         LedgerOutbox,
         ConnectionsOutbox,
+        ImportJobsOutbox,
+        ImportPagesOutbox,
         XeroSyncOutboxRelay,
         ConnectionsService,
         SyncMetrics,
@@ -54,6 +63,8 @@ export class AppModule {
         ContactChecker,
         WebhookInbox,
         XeroChangesPoller,
+        ImportJobsRepository,
+        ImportPager,
       ],
     };
   }

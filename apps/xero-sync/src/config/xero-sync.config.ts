@@ -39,6 +39,12 @@ export class XeroSyncConfig extends ServiceConfig {
   @IsInt({ message: 'XERO_POLL_INTERVAL_MS must be a whole number' })
   @Min(100)
   XERO_POLL_INTERVAL_MS = 900_000;
+  /** Contacts per GET /Contacts page of an import: Xero's largest (1000); smaller only for tests. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'XERO_IMPORT_PAGE_SIZE must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  XERO_IMPORT_PAGE_SIZE = 1000;
   /** The HMAC key of Xero's webhook signatures (the app's webhook settings in Xero). */
   @IsOptional() @IsString() XERO_WEBHOOK_KEY?: string;
   @IsOptional() @IsString() OAUTH_STATE_SECRET?: string;

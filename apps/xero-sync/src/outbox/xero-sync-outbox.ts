@@ -4,6 +4,7 @@ import { DocumentWrites, EmbeddedOutboxStore, OutboxRelay } from '@pos/persisten
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
 import { ConnectionDoc, Connections } from '../connections/connection.schema';
+import { ImportJobsOutbox, ImportPagesOutbox } from '../imports/import-outbox';
 import { Ledger, LedgerDoc } from '../ledger/ledger.schema';
 
 /** The ledger's outbox: each entry's sync-succeeded/sync-failed events, kept in the entry until published. */
@@ -23,7 +24,7 @@ export class ConnectionsOutbox extends EmbeddedOutboxStore<ConnectionDoc> {
 }
 
 /**
- * Publishes the events waiting in xero-sync's documents (ledger entries, connections) with publisher
+ * Publishes the events waiting in xero-sync's documents (ledger entries, connections, import jobs and pages) with publisher
  * confirms: the relay of @pos/persistence, one per collection (never lost, in order per document, one
  * relay at a time per document, a crashed worker's claim expires), from start-up until before the
  * broker and the database close.
@@ -32,10 +33,17 @@ export class ConnectionsOutbox extends EmbeddedOutboxStore<ConnectionDoc> {
 export class XeroSyncOutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly relays: OutboxRelay[];
 
-  constructor(ledger: LedgerOutbox, connections: ConnectionsOutbox, amqp: AmqpClient, @Inject(XERO_SYNC_CONFIG) config: XeroSyncConfig) {
+  constructor(
+    ledger: LedgerOutbox,
+    connections: ConnectionsOutbox,
+    importJobs: ImportJobsOutbox,
+    importPages: ImportPagesOutbox,
+    amqp: AmqpClient,
+    @Inject(XERO_SYNC_CONFIG) config: XeroSyncConfig,
+  ) {
     const logger = new Logger(XeroSyncOutboxRelay.name);
     const options = { pollMs: config.PUSH_POLL_MS, canPublish: () => amqp.isConnected(), logger };
-    this.relays = [new OutboxRelay(ledger, amqp, options), new OutboxRelay(connections, amqp, options)];
+    this.relays = [ledger, connections, importJobs, importPages].map((store) => new OutboxRelay(store, amqp, options));
   }
 
   onApplicationBootstrap() {

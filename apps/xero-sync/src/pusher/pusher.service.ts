@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { XERO_SYNC_CONFIG } from '../config/config.tokens';
 import { XeroSyncConfig } from '../config/xero-sync.config';
 import { ConnectionsService, NotConnected, TenantAccess } from '../connections/connections.service';
+import { ImportPager } from '../imports/import-pager.service';
 import { SyncLedgerRepository } from '../ledger/sync-ledger.repository';
 import { SyncMetrics } from '../metrics/sync-metrics';
 import { ApiReply } from '../xero-client/xero-api';
@@ -82,6 +83,9 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   private readonly budgets = new Map<string, TenantBudget>();
   private readonly app = new AppBudget();
   private readonly pausedUntil = new Map<string, number>();
+  /** The check for imports of retailers no longer connected, while it runs, and when it last started. */
+  private importCheck?: Promise<void>;
+  private importCheckedAt = 0;
   /** Per `retailer:customer` waiting, the correlation id of the newest change (kept to the waiting ones). */
   private readonly correlationIds = new Map<string, string>();
 
@@ -91,6 +95,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
     private readonly leases: TenantLeases,
     private readonly metrics: SyncMetrics,
     @Inject(XERO_SYNC_CONFIG) private readonly config: XeroSyncConfig,
+    private readonly imports: ImportPager,
   ) {
     connections.onRefresh = (outcome) => metrics.tokenRefreshes.inc({ outcome });
   }
@@ -103,6 +108,7 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
   async beforeApplicationShutdown() {
     this.running = false;
     await this.loop;
+    await this.importCheck;
     for (const t of this.tenants.values()) t.stop = true;
     await Promise.all([...this.tenants.values()].map((t) => t.done).concat([...this.stopping.values()]));
     const held = new Set([...this.tenants.keys(), ...this.toRelease]);
@@ -132,6 +138,15 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         if (this.tenants.size > share) this.stopTenant([...this.tenants.keys()][0], true);
         for (const id of this.tenants.keys()) if (!connected.some((c) => c.retailerId === id)) this.stopTenant(id, true);
         this.metrics.tenantsLeased.set({ worker: this.owner }, this.tenants.size);
+        // imports of retailers whose connection is gone have no loop to page them: they fail, saying
+        // why (checked once a lease period, beside the round: lease renewals never wait for it)
+        if (!this.importCheck && Date.now() - this.importCheckedAt >= LEASE_TTL_MS) {
+          this.importCheckedAt = Date.now();
+          this.importCheck = this.imports
+            .failUnconnected(new Set(connected.map((c) => c.retailerId)))
+            .catch((err) => this.logger.warn(`imports of unconnected retailers: ${(err as Error).message}`))
+            .finally(() => (this.importCheck = undefined));
+        }
       } catch (err) {
         this.logger.warn(`pusher supervision: ${(err as Error).message}`);
       }
@@ -162,7 +177,11 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
         try {
           const pause = (this.pausedUntil.get(retailerId) ?? 0) - Date.now();
           if (pause > 0) await sleep(Math.min(pause, this.config.PUSH_POLL_MS));
-          else worked = await this.pushOnce(retailerId, live);
+          else {
+            // push cycles and import pages take turns on the tenant's budget: neither starves the other
+            worked = await this.pushOnce(retailerId, live);
+            if (live()) worked = (await this.imports.pageOnce(retailerId, (op, fn) => this.callTenant(retailerId, op, fn, live), live)) || worked;
+          }
         } catch (err) {
           this.logger.warn(`push of ${retailerId}: ${(err as Error).message}`);
         }
@@ -373,6 +392,16 @@ export class Pusher implements OnApplicationBootstrap, BeforeApplicationShutdown
           : `push of ${customerId} v${report.version} failed (${report.error.kind}${report.retrying ? ', retrying' : ''}): ${report.error.message}`,
       );
       this.metrics.pushes.inc({ outcome: report.outcome === 'succeeded' ? 'succeeded' : report.retrying ? 'retrying' : report.error.kind });
+    }
+  }
+
+  /** One Xero call of the tenant (an import page) under the same budgets and retries as its pushes. */
+  private async callTenant<T>(retailerId: string, operation: string, fn: (a: TenantAccess) => Promise<ApiReply<T>>, live: () => boolean): Promise<Failed<T>> {
+    try {
+      return await this.call(retailerId, { a: await this.connections.access(retailerId) }, operation, fn, live);
+    } catch (err) {
+      if (!(err instanceof NotConnected)) throw err;
+      return { ok: false, status: undefined, error: { kind: 'not_connected', message: err.message, hint: 'Reconnect Xero from the POS settings.', retry: 'later' } };
     }
   }
 

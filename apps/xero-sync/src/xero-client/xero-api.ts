@@ -79,6 +79,19 @@ export class XeroApi {
     return call(() => this.accounting(accessToken).getContacts(tenantId, since, undefined, 'UpdatedDateUTC ASC', undefined, page, true, undefined, undefined, 1000));
   }
 
+  /**
+   * One page of every contact, archived ones included, in full (IsCustomer/IsSupplier are missing
+   * from summaryOnly replies): GET /Contacts?page=N&pageSize=…&includeArchived=true.
+   */
+  contactsPage(
+    accessToken: string,
+    tenantId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<ApiReply<{ Contacts?: XeroContact[]; pagination?: { page?: number; pageSize?: number; pageCount?: number; itemCount?: number } }>> {
+    return call(() => this.accounting(accessToken).getContacts(tenantId, undefined, undefined, undefined, undefined, page, true, false, undefined, pageSize));
+  }
+
   /** POST /Contacts with summarizeErrors=false: every element comes back with its own validation errors. */
   updateOrCreateContacts(
     accessToken: string,
