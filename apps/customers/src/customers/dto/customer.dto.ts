@@ -15,7 +15,6 @@ import { Transform, Type } from 'class-transformer';
 import { HasAtMostDecimals, IsEmailAddress, IsPlainText } from '../../common/plain-text';
 import {
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsNumber,
   IsObject,
@@ -26,6 +25,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/paging';
 
 const L = FIELD_MAX_LENGTH;
 const A = ADDRESS_MAX_LENGTH;
@@ -102,21 +102,9 @@ export class SearchCustomersQuery {
 
   @ApiPropertyOptional({ enum: XERO_STATUSES }) @IsOptional() @IsIn(XERO_STATUSES) xeroStatus?: XeroStatus;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
+  @PageNumber() page = 1;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize = 50;
+  @PageSize(50, 200) pageSize = 50;
 }
 
 export class OnAccountSaleDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IMPORT_JOB_STATUSES, MATCH_BY, MatchBy } from '@pos/sync-contracts';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { PageNumber, PageSize } from '../../common/paging';
 
 export class StartImportDto {
   @ApiPropertyOptional({ default: false, description: 'store the same report and change nothing' })
@@ -25,21 +25,9 @@ export class StartImportDto {
 }
 
 export class ListImportsQuery {
-  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  page = 1;
+  @PageNumber() page = 1;
 
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  pageSize = 20;
+  @PageSize(20, 100) pageSize = 20;
 }
 
 class ImportPagesResponse {
