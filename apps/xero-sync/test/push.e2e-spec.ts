@@ -318,7 +318,7 @@ describe('pushing customers to Xero', () => {
 
   it('a storm of minute 429s is waited out (Retry-After): everything syncs, no duplicates', async () => {
     await freshTenant('Storm Ltd');
-    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Rate: 0.5, force429Problem: 'minute', force429RetryAfterSec: 1 });
+    await sandbox.admin('PUT', '/sandbox/faults', { tenantId, force429Next: 2, force429Rate: 0.5, force429Problem: 'minute', force429RetryAfterSec: 1 });
     try {
       const ids = Array.from({ length: 5 }, () => uniqueName('c'));
       const versions = await Promise.all(ids.map((id) => send(id, { reason: 'on_account_sale', snapshot: ada(id) })));
